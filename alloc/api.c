@@ -1,0 +1,73 @@
+/*
+ * api.c: the allocation calls of mln_alloc.h on top of the pool layer.
+ *
+ * The fast paths live here: one engine call each, falling to pool.c only
+ * when a span must be taken or handed back.
+ */
+#include "alloc/bytes.h"
+#include "alloc/pool.h"
+
+mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
+{
+    size_t block_bytes = mln_engine_block_size(bytes);
+    if (block_bytes == 0)
+        return NULL;
+    if (block_bytes > pool->policy->large_block_bytes)
+        return mln_pool_alloc_large(pool, block_bytes);
+    mln_block_t *b = mln_engine_alloc(&pool->engine, block_bytes, pool);
+    if (b != NULL || !mln_pool_grow(pool, block_bytes))
+        return b;
+    return mln_engine_alloc(&pool->engine, block_bytes, pool);
+}
+
+void *mln_alloc_m(mln_alloc_t *pool, mln_size_t size)
+{
+    if (pool == NULL)
+        return NULL;
+    mln_block_t *b = mln_pool_alloc_block(pool, size);
+    return b == NULL ? NULL : block_payload(b);
+}
+
+void *mln_alloc_c(mln_alloc_t *pool, mln_size_t size)
+{
+    void *p = mln_alloc_m(pool, size);
+    if (p != NULL)
+        mln_bytes_zero(p, size);
+    return p;
+}
+
+void mln_alloc_free(void *ptr)
+{
+    if (ptr == NULL)
+        return;
+    mln_block_t *b = block_from_payload(ptr);
+    mln_alloc_t *pool = b->link;
+    mln_span_t *emptied = mln_engine_free(&pool->engine, b);
+    if (emptied != NULL)
+        mln_pool_span_emptied(pool, emptied);
+}
+
+void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
+{
+    if (size == 0) {
+        mln_alloc_free(ptr);
+        return NULL;
+    }
+    if (ptr == NULL)
+        return mln_alloc_m(pool, size);
+    if (pool == NULL)
+        return NULL;
+    mln_block_t *b = block_from_payload(ptr);
+    size_t block_bytes = mln_engine_block_size(size);
+    if (block_bytes == 0)
+        return NULL;
+    if (b->link == pool && mln_engine_resize(&pool->engine, b, block_bytes))
+        return ptr;
+    void *moved = mln_alloc_m(pool, size);
+    if (moved == NULL)
+        return NULL;
+    size_t old_bytes = block_payload_size(b);
+    mln_bytes_copy(moved, ptr, old_bytes < size ? old_bytes : size);
+    mln_alloc_free(ptr);
+    return moved;
+}

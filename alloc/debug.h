@@ -1,0 +1,28 @@
+/*
+ * debug.h: invariant checks of the core.
+ *
+ * MLN_ASSERT is compiled in when MLN_ALLOC_DEBUG is defined (the default for
+ * non-optimised Bazel builds, see alloc/BUILD) and costs nothing otherwise.
+ * A failed check goes to the platform's panic hook with file, line and the
+ * condition, never to a libc assert.
+ */
+#ifndef MLN_ALLOC_DEBUG_H
+#define MLN_ALLOC_DEBUG_H
+
+#include "alloc/platform.h"
+
+#define MLN_STRINGIFY_(x) #x
+#define MLN_STRINGIFY(x) MLN_STRINGIFY_(x)
+
+#ifdef MLN_ALLOC_DEBUG
+#define MLN_ASSERT(cond)                                                      \
+    do {                                                                      \
+        if (!(cond))                                                          \
+            mln_platform_panic(__FILE__ ":" MLN_STRINGIFY(__LINE__)           \
+                               ": invariant failed: " #cond);                 \
+    } while (0)
+#else
+#define MLN_ASSERT(cond) ((void)0)
+#endif
+
+#endif /* MLN_ALLOC_DEBUG_H */

@@ -1,0 +1,248 @@
+/*
+ * engine.c: bins, spans, and the O(1) operations on blocks.
+ *
+ * Invariants (checked in full by mln_engine_check, locally by MLN_ASSERT):
+ *   - the blocks of a span tile it from the first block to the sentinel;
+ *   - no two free blocks are adjacent (freeing merges at once);
+ *   - a block has MLN_PREV_FREE exactly when the block before it is free,
+ *     and then that block's footer points to it;
+ *   - every free block is in the bin its size maps to, and only there;
+ *   - a bitmap bit is set exactly when its bin (or its row) is non-empty.
+ */
+#include "alloc/engine.h"
+
+static inline unsigned lowest_bit(uint32_t x)
+{
+    MLN_ASSERT(x != 0);
+    return (unsigned)__builtin_ctz(x);
+}
+
+/* Unlink a free block from its bin. */
+static void bin_remove(mln_engine_t *e, mln_block_t *b)
+{
+    unsigned fl, sl;
+    mln_engine_bin_of(block_size(b), &fl, &sl);
+    mln_block_t *next = b->link;
+    mln_block_t *prev = *block_prev_free_slot(b);
+    MLN_ASSERT(block_is_free(b) && (e->sl_bitmap[fl] & (1u << sl)));
+    if (next != NULL)
+        *block_prev_free_slot(next) = prev;
+    if (prev != NULL) {
+        prev->link = next;
+        return;
+    }
+    MLN_ASSERT(e->heads[fl][sl] == b);
+    e->heads[fl][sl] = next;
+    if (next == NULL) {
+        e->sl_bitmap[fl] &= ~(1u << sl);
+        if (e->sl_bitmap[fl] == 0)
+            e->fl_bitmap &= ~(1u << fl);
+    }
+}
+
+/* Push a free block (flags and footer already set) on the front of its bin. */
+static void bin_insert(mln_engine_t *e, mln_block_t *b)
+{
+    unsigned fl, sl;
+    mln_engine_bin_of(block_size(b), &fl, &sl);
+    MLN_ASSERT(block_is_free(b) && !block_prev_is_free(b));
+    MLN_ASSERT(block_prev_physical(block_next(b)) == b);
+    mln_block_t *head = (e->sl_bitmap[fl] & (1u << sl)) ? e->heads[fl][sl] : NULL;
+    b->link = head;
+    *block_prev_free_slot(b) = NULL;
+    if (head != NULL)
+        *block_prev_free_slot(head) = b;
+    e->heads[fl][sl] = b;
+    e->sl_bitmap[fl] |= 1u << sl;
+    e->fl_bitmap |= 1u << fl;
+}
+
+/*
+ * The first block of the smallest non-empty bin whose every block is at least
+ * `size` bytes, or NULL. Rounding the size up to its bin's upper edge is what
+ * makes any member of the bin found large enough.
+ */
+static mln_block_t *bin_find(const mln_engine_t *e, size_t size)
+{
+    if (size >= MLN_SMALL_LIMIT) {
+        size += ((size_t)1 << (mln_highest_bit(size) - MLN_SL_LOG2)) - 1u;
+        if (size >= MLN_BIN_LIMIT)
+            return NULL;
+    }
+    unsigned fl, sl;
+    mln_engine_bin_of(size, &fl, &sl);
+    uint32_t sl_map = e->sl_bitmap[fl] & (~(uint32_t)0 << sl);
+    if (sl_map == 0) {
+        uint32_t fl_map = fl + 1u < 32u ? e->fl_bitmap & (~(uint32_t)0 << (fl + 1u)) : 0;
+        if (fl_map == 0)
+            return NULL;
+        fl = lowest_bit(fl_map);
+        sl_map = e->sl_bitmap[fl];
+    }
+    return e->heads[fl][lowest_bit(sl_map)];
+}
+
+/* Mark b free, tell its successor, and write the footer; b's size is final. */
+static void mark_free(mln_block_t *b)
+{
+    block_set_flag(b, MLN_FREE);
+    block_set_flag(block_next(b), MLN_PREV_FREE);
+    block_write_footer(b);
+}
+
+/*
+ * Cut a used block down to `size` bytes and give the tail to the bins, merged
+ * with the free block after it if there is one. Tails too small to be a block
+ * stay inside b.
+ */
+static void trim_tail(mln_engine_t *e, mln_block_t *b, size_t size)
+{
+    MLN_ASSERT(!block_is_free(b) && size <= block_size(b));
+    size_t tail_size = block_size(b) - size;
+    /* Only a block on a span of its own can leave a tail too large for a bin. */
+    if (tail_size < MLN_BLOCK_MIN || tail_size >= MLN_BIN_LIMIT)
+        return;
+    mln_block_t *after = block_next(b);
+    block_set_size(b, size);
+    mln_block_t *tail = block_next(b);
+    tail->head = tail_size;
+    if (block_is_free(after)) {
+        bin_remove(e, after);
+        block_set_size(tail, tail_size + block_size(after));
+    }
+    mark_free(tail);
+    bin_insert(e, tail);
+}
+
+void mln_engine_init(mln_engine_t *e)
+{
+    e->fl_bitmap = 0;
+    for (unsigned i = 0; i < MLN_FL_COUNT_MAX; i++)
+        e->sl_bitmap[i] = 0;
+    e->spans = NULL;
+}
+
+static void span_link(mln_engine_t *e, mln_span_t *span)
+{
+    if (e->spans == NULL) {
+        span->prev = span->next = span;
+        e->spans = span;
+        return;
+    }
+    span->next = e->spans;
+    span->prev = e->spans->prev;
+    span->prev->next = span;
+    e->spans->prev = span;
+}
+
+/* Lay out a span with one block (free or not) and link it; returns the block. */
+static mln_block_t *span_format(mln_engine_t *e, void *mem, size_t size, unsigned kind)
+{
+    MLN_ASSERT(((uintptr_t)mem & (MLN_ALIGN - 1)) == 0);
+    MLN_ASSERT(size >= mln_engine_span_size_for(MLN_BLOCK_MIN));
+    mln_span_t *span = mem;
+    span->size = size;
+    span->kind = kind;
+    size_t block_bytes = (size - MLN_SPAN_OVERHEAD) & ~(MLN_ALIGN - 1);
+    if (block_bytes >= MLN_BIN_LIMIT)
+        block_bytes = MLN_BIN_LIMIT - MLN_ALIGN;
+    mln_block_t *b = (mln_block_t *)(void *)((char *)mem + MLN_SPAN_HEADER);
+    b->head = block_bytes | MLN_FIRST;
+    block_next(b)->head = 0; /* the sentinel: size 0, used */
+    span_link(e, span);
+    return b;
+}
+
+mln_span_t *mln_engine_add_span(mln_engine_t *e, void *mem, size_t size, unsigned kind)
+{
+    mln_block_t *b = span_format(e, mem, size, kind);
+    mark_free(b);
+    bin_insert(e, b);
+    return mem;
+}
+
+mln_block_t *mln_engine_add_span_used(mln_engine_t *e, void *mem, size_t size,
+                                      unsigned kind, void *owner)
+{
+    mln_block_t *b = span_format(e, mem, size, kind);
+    b->link = owner;
+    return b;
+}
+
+mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner)
+{
+    MLN_ASSERT(block_bytes >= MLN_BLOCK_MIN && (block_bytes & (MLN_ALIGN - 1)) == 0);
+    mln_block_t *b = bin_find(e, block_bytes);
+    if (b == NULL)
+        return NULL;
+    MLN_ASSERT(block_size(b) >= block_bytes);
+    bin_remove(e, b);
+    block_clear_flag(b, MLN_FREE);
+    block_clear_flag(block_next(b), MLN_PREV_FREE);
+    trim_tail(e, b, block_bytes);
+    b->link = owner;
+    return b;
+}
+
+static mln_span_t *span_of_first_block(mln_block_t *b)
+{
+    MLN_ASSERT(block_is_first(b));
+    return (mln_span_t *)(void *)((char *)b - MLN_SPAN_HEADER);
+}
+
+mln_span_t *mln_engine_free(mln_engine_t *e, mln_block_t *b)
+{
+    MLN_ASSERT(!block_is_free(b) && !block_is_sentinel(b));
+    if (block_prev_is_free(b)) {
+        mln_block_t *prev = block_prev_physical(b);
+        bin_remove(e, prev);
+        block_set_size(prev, block_size(prev) + block_size(b));
+        b = prev;
+    }
+    mln_block_t *next = block_next(b);
+    if (block_is_free(next)) {
+        bin_remove(e, next);
+        block_set_size(b, block_size(b) + block_size(next));
+    }
+    mark_free(b);
+    if (block_is_first(b) && block_is_sentinel(block_next(b)))
+        return span_of_first_block(b);
+    bin_insert(e, b);
+    return NULL;
+}
+
+void mln_engine_keep_span(mln_engine_t *e, mln_span_t *span)
+{
+    mln_block_t *b = (mln_block_t *)(void *)((char *)span + MLN_SPAN_HEADER);
+    MLN_ASSERT(block_is_free(b) && block_is_sentinel(block_next(b)));
+    bin_insert(e, b);
+}
+
+void mln_engine_remove_span(mln_engine_t *e, mln_span_t *span)
+{
+    if (span->next == span) {
+        MLN_ASSERT(e->spans == span);
+        e->spans = NULL;
+        return;
+    }
+    span->prev->next = span->next;
+    span->next->prev = span->prev;
+    if (e->spans == span)
+        e->spans = span->next;
+}
+
+bool mln_engine_resize(mln_engine_t *e, mln_block_t *b, size_t block_bytes)
+{
+    MLN_ASSERT(!block_is_free(b) && block_bytes >= MLN_BLOCK_MIN);
+    size_t size = block_size(b);
+    if (block_bytes > size) {
+        mln_block_t *next = block_next(b);
+        if (!block_is_free(next) || size + block_size(next) < block_bytes)
+            return false;
+        bin_remove(e, next);
+        block_set_size(b, size + block_size(next));
+        block_clear_flag(block_next(b), MLN_PREV_FREE);
+    }
+    trim_tail(e, b, block_bytes);
+    return true;
+}

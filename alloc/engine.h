@@ -1,0 +1,156 @@
+/*
+ * engine.h: the allocation engine every pool kind runs on.
+ *
+ * A two-level segregated fit allocator (the TLSF class: Masmano et al., 2004).
+ * Free blocks live in FL x SL bins: the first level is the power of two of
+ * the size, the second splits each power of two into MLN_SL_COUNT equal
+ * ranges (sizes below MLN_SMALL_LIMIT get linear bins of MLN_ALIGN bytes).
+ * Two bitmaps say which bins are non-empty, so finding a block, freeing one
+ * (with immediate merging of free neighbours) and resizing in place are O(1)
+ * with no list scan. Requests are rounded up to the next bin boundary before
+ * the search ("good fit"), so any block found is large enough.
+ *
+ * The engine manages spans it is handed; it never obtains memory itself. The
+ * pool layer (pool.c) decides where spans come from and where they go.
+ */
+#ifndef MLN_ALLOC_ENGINE_H
+#define MLN_ALLOC_ENGINE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alloc/block.h"
+
+#define MLN_SL_LOG2 4u
+#define MLN_SL_COUNT (1u << MLN_SL_LOG2)
+#define MLN_ALIGN_LOG2 (MLN_ALIGN == 8 ? 3u : MLN_ALIGN == 16 ? 4u : MLN_ALIGN == 32 ? 5u : 6u)
+#define MLN_SMALL_LOG2 (MLN_SL_LOG2 + MLN_ALIGN_LOG2)
+#define MLN_SMALL_LIMIT ((size_t)1 << MLN_SMALL_LOG2)
+/* 32 first-level bins on 64-bit (blocks below 512 GiB); on 32-bit, enough for
+ * blocks below 2 GiB. */
+#define MLN_SIZE_BITS ((unsigned)(sizeof(size_t) * CHAR_BIT))
+#define MLN_FL_COUNT_MAX 32u
+#define MLN_FL_COUNT                                                  \
+    (MLN_SIZE_BITS - MLN_SMALL_LOG2 > MLN_FL_COUNT_MAX ? MLN_FL_COUNT_MAX \
+                                                       : MLN_SIZE_BITS - MLN_SMALL_LOG2)
+/* Every block in a bin is smaller than this. */
+#define MLN_BIN_LIMIT ((size_t)1 << (MLN_SMALL_LOG2 + MLN_FL_COUNT - 1u))
+
+/* A span: a run of blocks. The header sits at the span's first byte. */
+typedef struct mln_span {
+    struct mln_span *prev;
+    struct mln_span *next;
+    size_t size;   /* bytes from this header to the end of the span */
+    unsigned kind; /* the pool layer's tag (where it came from, what to do when empty) */
+} mln_span_t;
+
+#define MLN_SPAN_HEADER MLN_ALIGN_UP(sizeof(mln_span_t))
+/* Bytes of a span that no block can use: its header and its end sentinel. */
+#define MLN_SPAN_OVERHEAD (MLN_SPAN_HEADER + MLN_BLOCK_HEADER)
+
+typedef struct mln_engine {
+    uint32_t fl_bitmap;                 /* bit f: sl_bitmap[f] != 0 */
+    uint32_t sl_bitmap[MLN_FL_COUNT_MAX]; /* bit s of [f]: bin (f, s) is non-empty */
+    mln_span_t *spans;                  /* circular list of the spans in use */
+    /* heads[f][s] is the first free block of bin (f, s); read only while its
+     * bitmap bit is set, so it is never initialised: creating an engine
+     * touches the bitmaps alone. */
+    mln_block_t *heads[MLN_FL_COUNT_MAX][MLN_SL_COUNT];
+} mln_engine_t;
+
+_Static_assert(MLN_ALIGN == ((size_t)1 << MLN_ALIGN_LOG2), "alignment has a known log2");
+_Static_assert(MLN_SL_COUNT <= 32, "a second-level bitmap fits in 32 bits");
+
+/* Index of the highest set bit of x != 0. */
+static inline unsigned mln_highest_bit(size_t x)
+{
+    MLN_ASSERT(x != 0);
+    return 63u - (unsigned)__builtin_clzll((unsigned long long)x);
+}
+
+/* The bin (first level, second level) that a free block of `size` bytes belongs to. */
+static inline void mln_engine_bin_of(size_t size, unsigned *fl, unsigned *sl)
+{
+    if (size < MLN_SMALL_LIMIT) {
+        *fl = 0;
+        *sl = (unsigned)(size >> MLN_ALIGN_LOG2);
+    } else {
+        unsigned top = mln_highest_bit(size);
+        *fl = top - MLN_SMALL_LOG2 + 1u;
+        *sl = (unsigned)(size >> (top - MLN_SL_LOG2)) ^ MLN_SL_COUNT;
+    }
+    MLN_ASSERT(*fl < MLN_FL_COUNT && *sl < MLN_SL_COUNT);
+}
+
+/* Make `e` empty: no spans, no free blocks. O(FL). */
+void mln_engine_init(mln_engine_t *e);
+
+/*
+ * Block size (header included) that serves a request of `bytes`, or 0 when
+ * the request is too large to be represented.
+ */
+static inline size_t mln_engine_block_size(size_t bytes)
+{
+    if (bytes > SIZE_MAX / 2)
+        return 0;
+    size_t size = MLN_ALIGN_UP(bytes + MLN_BLOCK_HEADER);
+    return size < MLN_BLOCK_MIN ? MLN_BLOCK_MIN : size;
+}
+
+/* Smallest span that can hold one block of `block_bytes`. */
+static inline size_t mln_engine_span_size_for(size_t block_bytes)
+{
+    return block_bytes + MLN_SPAN_OVERHEAD;
+}
+
+/*
+ * Format `size` bytes at `mem` (aligned to MLN_ALIGN, size >=
+ * mln_engine_span_size_for(MLN_BLOCK_MIN)) as a span of one free block, and
+ * add it to `e`. Spans beyond MLN_BIN_LIMIT use only their first part. O(1).
+ */
+mln_span_t *mln_engine_add_span(mln_engine_t *e, void *mem, size_t size, unsigned kind);
+
+/*
+ * As mln_engine_add_span, but the span's single block is handed out used, to
+ * `owner`, at once (a span of its own for a large block). O(1).
+ */
+mln_block_t *mln_engine_add_span_used(mln_engine_t *e, void *mem, size_t size,
+                                      unsigned kind, void *owner);
+
+/* A block of at least `block_bytes` (from mln_engine_block_size) for `owner`, or NULL. O(1). */
+mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner);
+
+/*
+ * Free a used block, merging it with free neighbours. Returns NULL normally;
+ * when the span it belongs to has become entirely free, returns that span
+ * and leaves its single free block out of the bins: the caller then either
+ * keeps it (mln_engine_keep_span) or detaches it (mln_engine_remove_span). O(1).
+ */
+mln_span_t *mln_engine_free(mln_engine_t *e, mln_block_t *b);
+
+/* Put an emptied span's block back in the bins. O(1). */
+void mln_engine_keep_span(mln_engine_t *e, mln_span_t *span);
+
+/* Detach an emptied span from `e` (its memory is then the caller's). O(1). */
+void mln_engine_remove_span(mln_engine_t *e, mln_span_t *span);
+
+/*
+ * Resize a used block in place to `block_bytes`: shrink (returning the tail)
+ * or grow into the free block after it. Returns false, changing nothing, when
+ * the space after it does not allow. O(1).
+ */
+bool mln_engine_resize(mln_engine_t *e, mln_block_t *b, size_t block_bytes);
+
+/*
+ * Full integrity walk (test and debug aid, O(blocks)): every span's blocks
+ * tile it, flags and footers agree, no two free blocks touch, every free
+ * block sits in the right bin and every bin member is free, bitmaps match
+ * the bins, and every used block belongs to `owner` (ignored when NULL).
+ * Returns NULL when all holds, else a message naming the first violation.
+ * `used_bytes`, when not NULL, receives the total size of used blocks.
+ */
+const char *mln_engine_check(const mln_engine_t *e, const void *owner, size_t *used_bytes);
+
+#endif /* MLN_ALLOC_ENGINE_H */

@@ -1,0 +1,95 @@
+/*
+ * engine_check.c: the full integrity walk of an engine (O(blocks)).
+ *
+ * Kept apart from engine.c so that the hot code stays small; tests call it
+ * after every step of their stress runs.
+ */
+#include "alloc/engine.h"
+
+#define CHECK(cond, message)       \
+    do {                           \
+        if (!(cond))               \
+            return (message);      \
+    } while (0)
+
+/* Walk one span's blocks; counts its free blocks and adds its used bytes. */
+static const char *check_span(const mln_span_t *span, const void *owner,
+                              size_t *free_blocks, size_t *used_bytes)
+{
+    const char *end = (const char *)span + span->size;
+    const mln_block_t *b = (const mln_block_t *)(const void *)((const char *)span + MLN_SPAN_HEADER);
+    CHECK(block_is_first(b), "first block of a span lacks MLN_FIRST");
+    CHECK(!block_prev_is_free(b), "first block of a span has MLN_PREV_FREE");
+    int prev_free = 0;
+    for (;;) {
+        CHECK(((uintptr_t)b & (MLN_ALIGN - 1)) == 0, "block misaligned");
+        CHECK((const char *)b + MLN_BLOCK_HEADER <= end, "block runs past its span");
+        CHECK(block_prev_is_free(b) == prev_free, "MLN_PREV_FREE disagrees with the previous block");
+        if (block_is_sentinel(b)) {
+            CHECK(!block_is_free(b), "sentinel marked free");
+            return NULL;
+        }
+        CHECK(block_size(b) >= MLN_BLOCK_MIN, "block smaller than the minimum");
+        CHECK((const char *)b + block_size(b) + MLN_BLOCK_HEADER <= end, "block runs past its span");
+        if (b != (const mln_block_t *)(const void *)((const char *)span + MLN_SPAN_HEADER))
+            CHECK(!block_is_first(b), "MLN_FIRST inside a span");
+        if (block_is_free(b)) {
+            CHECK(!prev_free, "two adjacent free blocks");
+            CHECK(block_prev_physical(block_next(b)) == b, "free block footer is wrong");
+            ++*free_blocks;
+        } else {
+            CHECK(owner == NULL || b->link == owner, "used block owned by another pool");
+            *used_bytes += block_size(b);
+        }
+        prev_free = block_is_free(b);
+        b = block_next(b);
+    }
+}
+
+/* Walk the bins; counts their members. */
+static const char *check_bins(const mln_engine_t *e, size_t *members)
+{
+    for (unsigned fl = 0; fl < MLN_FL_COUNT_MAX; fl++) {
+        CHECK(((e->fl_bitmap >> fl) & 1u) == (e->sl_bitmap[fl] != 0), "first-level bitmap disagrees");
+        CHECK(fl < MLN_FL_COUNT || e->sl_bitmap[fl] == 0, "bin beyond the first-level range");
+        for (unsigned sl = 0; sl < MLN_SL_COUNT; sl++) {
+            if (!((e->sl_bitmap[fl] >> sl) & 1u))
+                continue;
+            const mln_block_t *prev = NULL;
+            const mln_block_t *b = e->heads[fl][sl];
+            CHECK(b != NULL, "bitmap marks an empty bin");
+            for (; b != NULL; prev = b, b = b->link) {
+                size_t size = block_size(b);
+                CHECK(block_is_free(b), "used block in a bin");
+                CHECK(*block_prev_free_slot((mln_block_t *)(uintptr_t)b) == prev, "bin back-link is wrong");
+                unsigned want_fl, want_sl;
+                mln_engine_bin_of(size, &want_fl, &want_sl);
+                CHECK(want_fl == fl && want_sl == sl, "block in the wrong bin");
+                ++*members;
+            }
+        }
+    }
+    return NULL;
+}
+
+const char *mln_engine_check(const mln_engine_t *e, const void *owner, size_t *used_bytes)
+{
+    size_t free_blocks = 0, members = 0, used = 0;
+    const mln_span_t *span = e->spans;
+    if (span != NULL) {
+        do {
+            CHECK(span->next->prev == span, "span list is broken");
+            const char *problem = check_span(span, owner, &free_blocks, &used);
+            if (problem != NULL)
+                return problem;
+            span = span->next;
+        } while (span != e->spans);
+    }
+    const char *problem = check_bins(e, &members);
+    if (problem != NULL)
+        return problem;
+    CHECK(members == free_blocks, "free blocks and bin members differ in number");
+    if (used_bytes != NULL)
+        *used_bytes = used;
+    return NULL;
+}

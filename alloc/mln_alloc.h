@@ -1,0 +1,159 @@
+/*
+ * mln_alloc.h: memory pools with the API of Melon's memory pool.
+ *
+ * Code written against Melon's "Memory Pool" page compiles and works
+ * unchanged against this header. Every pool kind runs on one engine, a
+ * two-level segregated fit (TLSF class) allocator with bitmaps and immediate
+ * coalescing, so that:
+ *
+ *   - mln_alloc_m, mln_alloc_c (apart from the zeroing), mln_alloc_free and a
+ *     resize that fits in place cost O(1) in the worst case, independent of
+ *     how many blocks a pool holds. Only taking a new span of memory from the
+ *     parent pool or the OS, or handing one back, leaves that bound.
+ *   - Every block carries a header of 2 * sizeof(void *) bytes rounded up to
+ *     the alignment (16 bytes on LP64, 8 on ILP32), and every pointer
+ *     returned is aligned to MLN_ALLOC_ALIGNMENT (alignof(max_align_t), at
+ *     least 2 * sizeof(void *)).
+ *   - A block knows its pool: mln_alloc_free needs only the pointer.
+ *
+ * Threads: a pool, together with its descendants, is used by one thread at a
+ * time; the caller serialises access to it. Distinct root pools
+ * (mln_alloc_init(NULL)) are independent and may be used from different
+ * threads at once: what they share internally (the cache of OS spans) is
+ * thread-safe.
+ *
+ * Shared-memory pools: mln_alloc_shm_init is declared with Melon's contract
+ * but, in this release, always returns NULL (not implemented yet).
+ */
+#ifndef MLN_ALLOC_H
+#define MLN_ALLOC_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Melon's size type. */
+typedef size_t mln_size_t;
+
+/* A memory pool. Opaque: create one with mln_alloc_init or mln_alloc_shm_init. */
+typedef struct mln_alloc_s mln_alloc_t;
+
+/* Lock callback of a shared-memory pool: returns 0 on success, non-zero on failure. */
+typedef int (*mln_alloc_shm_lock_cb_t)(void *);
+
+/* Attributes of a shared-memory pool (see mln_alloc_shm_init). */
+struct mln_alloc_shm_attr_s {
+    mln_size_t                size;    /* bytes of the region; it never grows */
+    void                     *locker;  /* passed to lock and unlock */
+    mln_alloc_shm_lock_cb_t   lock;    /* taken around sub-pool operations */
+    mln_alloc_shm_lock_cb_t   unlock;
+};
+
+/* Alignment of every pointer the pools return, in bytes. */
+#ifdef __cplusplus
+#define MLN_ALLOC_ALIGNOF_(type) alignof(type)
+#else
+#define MLN_ALLOC_ALIGNOF_(type) _Alignof(type)
+#endif
+#define MLN_ALLOC_ALIGNMENT                                          \
+    (MLN_ALLOC_ALIGNOF_(max_align_t) > 2 * sizeof(void *)            \
+         ? MLN_ALLOC_ALIGNOF_(max_align_t) : 2 * sizeof(void *))
+
+/*
+ * mln_alloc_init: create a heap pool.
+ *
+ * parent == NULL: a root pool; its memory comes from the OS in spans (64 KiB
+ * upwards, cached process-wide so that pool churn does not become page
+ * faults). parent != NULL: a child pool; its memory, including its own
+ * control structure, is allocated from `parent`, so pools cascade to any
+ * depth. A child lives until it or one of its ancestors is destroyed.
+ *
+ * Complexity: O(1) (one span from the parent or the OS cache).
+ * Returns the pool, or NULL when memory for it cannot be obtained (the parent
+ * is left as it was).
+ * Threads: creating a child uses `parent`, so it follows parent's one-thread
+ * rule; creating root pools is thread-safe.
+ */
+mln_alloc_t *mln_alloc_init(mln_alloc_t *parent);
+
+/*
+ * mln_alloc_shm_init: create a fixed-size shared-memory pool for a process and
+ * the children it forks (Melon's contract: direct calls on this pool do not
+ * call the lock callbacks; sub-pools created from it call them).
+ *
+ * Not implemented in this release: always returns NULL.
+ */
+mln_alloc_t *mln_alloc_shm_init(struct mln_alloc_shm_attr_s *attr);
+
+/*
+ * mln_alloc_destroy: destroy `pool` and every pool descended from it,
+ * releasing all the memory they hold at once. Every pointer allocated from
+ * them becomes invalid, and so do the descendants' mln_alloc_t pointers; the
+ * blocks need not be freed first.
+ *
+ * Complexity: O(number of spans `pool` holds); descendants cost nothing,
+ * since they live inside their ancestors' spans.
+ * pool == NULL: no-op.
+ */
+void mln_alloc_destroy(mln_alloc_t *pool);
+
+/*
+ * mln_alloc_m: allocate `size` bytes from `pool`.
+ *
+ * The block is aligned to MLN_ALLOC_ALIGNMENT; its contents are unspecified.
+ * size == 0 returns a valid, unique, minimum-size block (as Melon does).
+ * Sizes above a pool-kind threshold get a span of their own.
+ *
+ * Complexity: O(1) worst case, plus one span acquisition when the pool has no
+ * free block large enough.
+ * Returns NULL (and changes nothing) when pool == NULL, when `size` cannot be
+ * represented once the header is added (for example SIZE_MAX), or when no
+ * memory can be obtained; the pool stays fully usable.
+ */
+void *mln_alloc_m(mln_alloc_t *pool, mln_size_t size);
+
+/*
+ * mln_alloc_c: as mln_alloc_m, and the first `size` bytes are zero, also when
+ * the block reuses memory freed earlier.
+ *
+ * Complexity: O(1) plus O(size) for the zeroing. Failures as mln_alloc_m.
+ */
+void *mln_alloc_c(mln_alloc_t *pool, mln_size_t size);
+
+/*
+ * mln_alloc_re: resize the block `ptr` to `size` bytes, as a block of `pool`.
+ *
+ * - size == 0: frees `ptr` (if not NULL) and returns NULL.
+ * - ptr == NULL: same as mln_alloc_m(pool, size).
+ * - `ptr` belongs to `pool`: the block grows or shrinks in place when the
+ *   space after it allows (O(1), the same pointer is returned); otherwise a
+ *   new block is allocated, min(old, new) bytes are copied, and `ptr` is freed.
+ * - `ptr` belongs to another pool: it is moved into `pool` (allocate, copy,
+ *   free), as Melon does.
+ * Bytes beyond the old size are unspecified.
+ *
+ * Complexity: O(1) in place; otherwise O(1) plus O(size) for the copy.
+ * Returns the block, or NULL on failure (pool == NULL, size too large, out of
+ * memory), in which case `ptr` is untouched and still valid.
+ */
+void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size);
+
+/*
+ * mln_alloc_free: return the block `ptr` to the pool it came from. The pool is
+ * found from the block; adjacent free blocks merge at once.
+ *
+ * `ptr` must be a pointer returned by mln_alloc_m/_c/_re of a pool that still
+ * exists, and not yet freed; anything else is undefined behaviour.
+ * ptr == NULL: no-op.
+ * Complexity: O(1) worst case (plus handing an emptied span back).
+ * Threads: the block's pool must not be in use by another thread.
+ */
+void mln_alloc_free(void *ptr);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MLN_ALLOC_H */

@@ -1,0 +1,27 @@
+/*
+ * platform.h: the one seam between the engine and the machine it runs on.
+ *
+ * The core (alloc/) never includes a system header and never calls the OS or
+ * libc. Each platform (platform/posix, platform/freestanding) implements these
+ * three functions once, and the linker joins them to the core.
+ */
+#ifndef MLN_ALLOC_PLATFORM_H
+#define MLN_ALLOC_PLATFORM_H
+
+#include <stddef.h>
+
+/*
+ * Obtain a span of at least *size bytes for a root pool, aligned to
+ * MLN_ALLOC_ALIGNMENT. On success *size is set to the bytes actually granted
+ * (>= the request). Returns NULL on failure, leaving *size unspecified.
+ * Must be thread-safe: root pools in different threads call it at once.
+ */
+void *mln_platform_span_acquire(size_t *size);
+
+/* Give back a span obtained from mln_platform_span_acquire (same size). Thread-safe. */
+void mln_platform_span_release(void *mem, size_t size);
+
+/* Report a broken invariant or a misuse and stop; never returns. */
+_Noreturn void mln_platform_panic(const char *message);
+
+#endif /* MLN_ALLOC_PLATFORM_H */

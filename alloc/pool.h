@@ -1,0 +1,66 @@
+/*
+ * pool.h: the pool behind mln_alloc_t, shared by every pool kind.
+ *
+ * A pool is an engine plus the answer to two questions the engine leaves
+ * open: where spans come from (the parent pool, or the platform for a root)
+ * and what happens to a span once it is empty (keep it, cache it, give it
+ * back). The pool's own control structure sits at the front of its first
+ * ("home") span, so creating a pool is one request to its source.
+ */
+#ifndef MLN_ALLOC_POOL_H
+#define MLN_ALLOC_POOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "alloc/engine.h"
+#include "alloc/mln_alloc.h"
+
+/* What a span is, which decides what happens when it becomes empty. */
+enum mln_span_kind {
+    MLN_SPAN_HOME,  /* holds the pool itself: kept until destroy */
+    MLN_SPAN_GROWN, /* added when the pool ran short: kept as the spare or given back */
+    MLN_SPAN_LARGE  /* holds one large block: given back as soon as it is free */
+};
+
+/* Sizes that shape how a pool grows; one set per pool kind. */
+struct mln_pool_policy {
+    size_t home_bytes;        /* first request to the source: control structure + home span */
+    size_t first_grow_bytes;  /* first grown span; each next one doubles ... */
+    size_t max_grow_bytes;    /* ... up to this */
+    size_t large_block_bytes; /* blocks above this get a span of their own */
+};
+
+struct mln_alloc_s {
+    mln_engine_t engine;
+    mln_alloc_t *parent; /* source of spans; NULL: the platform */
+    mln_alloc_t *first_child;
+    mln_alloc_t *prev_sibling;
+    mln_alloc_t *next_sibling;
+    mln_span_t *spare;     /* one emptied grown span kept for reuse, or NULL */
+    size_t home_bytes;     /* bytes of the allocation this structure heads */
+    size_t next_grow_bytes;
+    const struct mln_pool_policy *policy;
+};
+
+#define MLN_POOL_STRUCT_BYTES MLN_ALIGN_UP(sizeof(struct mln_alloc_s))
+
+/* Allocate a used block of `bytes` payload bytes for `pool`, or NULL. */
+mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes);
+
+/* Decide the fate of a span that mln_engine_free reported empty. */
+void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span);
+
+/* Slow paths of mln_pool_alloc_block, in pool.c. */
+mln_block_t *mln_pool_alloc_large(mln_alloc_t *pool, size_t block_bytes);
+bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes);
+
+/*
+ * Integrity walk of `pool` alone (not its descendants), O(blocks): NULL when
+ * every engine invariant holds, else a message. `used_bytes` (optional)
+ * receives the bytes of used blocks, headers included, minus the pool's own
+ * control structure. A test and debug aid.
+ */
+const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes);
+
+#endif /* MLN_ALLOC_POOL_H */
