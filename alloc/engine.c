@@ -64,11 +64,9 @@ static void bin_insert(mln_engine_t *e, mln_block_t *b)
  */
 static mln_block_t *bin_find(const mln_engine_t *e, size_t size)
 {
-    if (size >= MLN_SMALL_LIMIT) {
-        size += ((size_t)1 << (mln_highest_bit(size) - MLN_SL_LOG2)) - 1u;
-        if (size >= MLN_BIN_LIMIT)
-            return NULL;
-    }
+    size = mln_engine_fit_size(size);
+    if (size >= MLN_BIN_LIMIT)
+        return NULL;
     unsigned fl, sl;
     mln_engine_bin_of(size, &fl, &sl);
     uint32_t sl_map = e->sl_bitmap[fl] & (~(uint32_t)0 << sl);

@@ -99,6 +99,18 @@ static inline size_t mln_engine_block_size(size_t bytes)
     return size < MLN_BLOCK_MIN ? MLN_BLOCK_MIN : size;
 }
 
+/*
+ * Smallest free block that mln_engine_alloc(block_bytes) is sure to find: the
+ * search rounds a request up to the edge of its bin (see engine.c).
+ */
+static inline size_t mln_engine_fit_size(size_t block_bytes)
+{
+    if (block_bytes < MLN_SMALL_LIMIT)
+        return block_bytes;
+    size_t granule = (size_t)1 << (mln_highest_bit(block_bytes) - MLN_SL_LOG2);
+    return (block_bytes + granule - 1) & ~(granule - 1);
+}
+
 /* Smallest span that can hold one block of `block_bytes`. */
 static inline size_t mln_engine_span_size_for(size_t block_bytes)
 {

@@ -112,7 +112,7 @@ void mln_alloc_destroy(mln_alloc_t *pool)
 
 bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes)
 {
-    size_t need = mln_engine_span_size_for(block_bytes);
+    size_t need = mln_engine_span_size_for(mln_engine_fit_size(block_bytes));
     mln_span_t *spare = pool->spare;
     if (spare != NULL && spare->size >= need) {
         pool->spare = NULL;

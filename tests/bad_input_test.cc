@@ -1,0 +1,136 @@
+// Bad input gets a clear answer and corrupts nothing.
+#include <gtest/gtest.h>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "mln_alloc.h"
+#include "tests/pool_probe.h"
+
+namespace {
+
+class BadInput : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pool_ = mln_alloc_init(nullptr);
+    child_ = mln_alloc_init(pool_);
+    keep_ = static_cast<unsigned char *>(mln_alloc_m(child_, 256));
+    std::memset(keep_, 0x3c, 256);
+  }
+  // Whatever a test did, the pools are intact and earlier blocks unchanged.
+  void TearDown() override {
+    EXPECT_EQ(probe_check_tree(pool_), nullptr) << probe_check_tree(pool_);
+    for (int i = 0; i < 256; i++) ASSERT_EQ(keep_[i], 0x3c);
+    void *p = mln_alloc_m(child_, 1000);
+    EXPECT_NE(p, nullptr);
+    mln_alloc_free(p);
+    mln_alloc_destroy(pool_);
+  }
+  mln_alloc_t *pool_ = nullptr;
+  mln_alloc_t *child_ = nullptr;
+  unsigned char *keep_ = nullptr;
+};
+
+const size_t kOverflowing[] = {SIZE_MAX, SIZE_MAX - 1, SIZE_MAX - 15, SIZE_MAX - 16,
+                               SIZE_MAX / 2 + 1, SIZE_MAX / 2};
+
+TEST_F(BadInput, OverflowingSizesReturnNull) {
+  for (size_t n : kOverflowing) {
+    for (mln_alloc_t *pool : {pool_, child_}) {
+      size_t used = probe_used_bytes(pool);
+      EXPECT_EQ(mln_alloc_m(pool, n), nullptr) << n;
+      EXPECT_EQ(mln_alloc_c(pool, n), nullptr) << n;
+      EXPECT_EQ(mln_alloc_re(pool, keep_, n), nullptr) << n;
+      EXPECT_EQ(probe_used_bytes(pool), used) << n;
+    }
+  }
+}
+
+TEST_F(BadInput, SizesTheOsRefusesReturnNull) {
+  // Representable, but far beyond any machine's memory.
+  for (size_t n : {SIZE_MAX / 4, SIZE_MAX / 1024, static_cast<size_t>(1) << 50}) {
+    EXPECT_EQ(mln_alloc_m(pool_, n), nullptr) << n;
+    EXPECT_EQ(mln_alloc_m(child_, n), nullptr) << n;
+    EXPECT_EQ(mln_alloc_re(child_, keep_, n), nullptr) << n;
+  }
+}
+
+TEST_F(BadInput, NullPoolArgumentsReturnNull) {
+  EXPECT_EQ(mln_alloc_m(nullptr, 10), nullptr);
+  EXPECT_EQ(mln_alloc_c(nullptr, 10), nullptr);
+  EXPECT_EQ(mln_alloc_re(nullptr, nullptr, 10), nullptr);
+  EXPECT_EQ(mln_alloc_re(nullptr, keep_, 10), nullptr);  // keep_ stays valid
+  mln_alloc_destroy(nullptr);
+  mln_alloc_free(nullptr);
+}
+
+TEST_F(BadInput, SizeZeroIsAValidMinimumBlock) {
+  void *p = mln_alloc_m(child_, 0);
+  ASSERT_NE(p, nullptr);
+  EXPECT_GE(probe_usable_size(p), 1u);
+  mln_alloc_free(p);
+}
+
+// The OS refuses new memory (address-space limit): allocations that need a
+// new span fail with NULL, and the pool keeps serving from what it has.
+TEST_F(BadInput, OsAllocationFailureLeavesThePoolUsable) {
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    mln_alloc_t *pool = mln_alloc_init(nullptr);
+    void *warm = mln_alloc_m(pool, 1000);
+    struct rlimit lim;
+    getrlimit(RLIMIT_AS, &lim);
+    lim.rlim_cur = 0;  // every further mmap fails
+    if (setrlimit(RLIMIT_AS, &lim) != 0) _exit(10);
+    int code = 0;
+    if (mln_alloc_init(nullptr) != nullptr) code |= 1;  // root pools need the OS
+    if (mln_alloc_m(pool, 1 << 20) != nullptr) code |= 2;  // large: a span of its own
+    std::vector<void *> held;
+    void *p;
+    while ((p = mln_alloc_m(pool, 4000)) != nullptr) held.push_back(p);  // fill the home span
+    if (held.empty()) code |= 4;
+    if (probe_check_tree(pool) != nullptr) code |= 8;
+    for (void *q : held) mln_alloc_free(q);
+    mln_alloc_free(warm);
+    if (mln_alloc_m(pool, 4000) == nullptr) code |= 16;  // usable again
+    if (probe_check_tree(pool) != nullptr) code |= 32;
+    _exit(code);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST_F(BadInput, ChildCreationFailsCleanlyWhenTheParentCannotGrow) {
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    mln_alloc_t *root = mln_alloc_init(nullptr);
+    struct rlimit lim;
+    getrlimit(RLIMIT_AS, &lim);
+    lim.rlim_cur = 0;
+    if (setrlimit(RLIMIT_AS, &lim) != 0) _exit(10);
+    std::vector<mln_alloc_t *> children;
+    mln_alloc_t *c;
+    while ((c = mln_alloc_init(root)) != nullptr) children.push_back(c);
+    int code = 0;
+    if (children.empty()) code |= 1;
+    if (probe_check_tree(root) != nullptr) code |= 2;
+    mln_alloc_destroy(children.back());
+    if (mln_alloc_init(root) == nullptr) code |= 4;  // the space came back
+    _exit(code);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+}  // namespace

@@ -1,0 +1,98 @@
+/*
+ * pool_probe.c: test-only access to pools and the engine (see pool_probe.h).
+ */
+#include "tests/pool_probe.h"
+
+#include "alloc/pool.h"
+
+const char *probe_check_tree(const mln_alloc_t *pool)
+{
+    const char *problem = mln_pool_check(pool, NULL);
+    for (const mln_alloc_t *c = pool->first_child; problem == NULL && c != NULL; c = c->next_sibling) {
+        if (c->parent != pool)
+            return "child does not name its parent";
+        problem = probe_check_tree(c);
+    }
+    return problem;
+}
+
+size_t probe_used_bytes(const mln_alloc_t *pool)
+{
+    size_t used = 0;
+    return mln_pool_check(pool, &used) == NULL ? used : (size_t)-1;
+}
+
+size_t probe_span_count(const mln_alloc_t *pool)
+{
+    size_t n = 0;
+    const mln_span_t *s = pool->engine.spans;
+    if (s != NULL) {
+        do {
+            n++;
+            s = s->next;
+        } while (s != pool->engine.spans);
+    }
+    return n;
+}
+
+int probe_has_spare(const mln_alloc_t *pool) { return pool->spare != NULL; }
+
+size_t probe_block_header(void) { return MLN_BLOCK_HEADER; }
+size_t probe_block_min(void) { return MLN_BLOCK_MIN; }
+
+size_t probe_usable_size(const void *ptr)
+{
+    return block_payload_size(block_from_payload(ptr));
+}
+
+const mln_alloc_t *probe_owner(const void *ptr) { return block_from_payload(ptr)->link; }
+
+struct probe_engine {
+    mln_engine_t engine;
+};
+
+/* Blocks allocated through the probe engine name it as their owner. */
+probe_engine *probe_engine_over(void *buf, size_t size)
+{
+    size_t head = MLN_ALIGN_UP(sizeof(probe_engine));
+    probe_engine *e = buf;
+    mln_engine_init(&e->engine);
+    mln_engine_add_span(&e->engine, (char *)buf + head, size - head, 0);
+    return e;
+}
+
+void *probe_engine_alloc(probe_engine *e, size_t bytes)
+{
+    size_t block_bytes = mln_engine_block_size(bytes);
+    if (block_bytes == 0)
+        return NULL;
+    mln_block_t *b = mln_engine_alloc(&e->engine, block_bytes, e);
+    return b == NULL ? NULL : block_payload(b);
+}
+
+void probe_engine_free(probe_engine *e, void *ptr)
+{
+    mln_span_t *emptied = mln_engine_free(&e->engine, block_from_payload(ptr));
+    if (emptied != NULL)
+        mln_engine_keep_span(&e->engine, emptied);
+}
+
+int probe_engine_resize(probe_engine *e, void *ptr, size_t bytes)
+{
+    size_t block_bytes = mln_engine_block_size(bytes);
+    return block_bytes != 0 && mln_engine_resize(&e->engine, block_from_payload(ptr), block_bytes);
+}
+
+const char *probe_engine_check(probe_engine *e) { return mln_engine_check(&e->engine, e, NULL); }
+
+size_t probe_engine_largest(probe_engine *e)
+{
+    size_t largest = 0;
+    for (unsigned fl = 0; fl < MLN_FL_COUNT_MAX; fl++)
+        for (unsigned sl = 0; sl < MLN_SL_COUNT; sl++)
+            if ((e->engine.sl_bitmap[fl] >> sl) & 1u)
+                for (const mln_block_t *b = e->engine.heads[fl][sl]; b != NULL; b = b->link)
+                    if (block_payload_size(b) > largest)
+                        largest = block_payload_size(b);
+    return largest;
+}

@@ -1,0 +1,51 @@
+/*
+ * pool_probe.h: the one test-only window into the library's internals.
+ *
+ * The internal headers are C11 (not C++), so tests reach them through these
+ * plain C functions, implemented in pool_probe.c.
+ */
+#ifndef MLN_TESTS_POOL_PROBE_H
+#define MLN_TESTS_POOL_PROBE_H
+
+#include <stddef.h>
+
+#include "mln_alloc.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Integrity walk of `pool` and every descendant: NULL when clean, else a message. */
+const char *probe_check_tree(const mln_alloc_t *pool);
+
+/* Bytes in used blocks of `pool` (headers included), not counting descendants' blocks. */
+size_t probe_used_bytes(const mln_alloc_t *pool);
+
+/* Number of spans `pool` holds (home, grown, large), and whether it keeps a spare. */
+size_t probe_span_count(const mln_alloc_t *pool);
+int probe_has_spare(const mln_alloc_t *pool);
+
+/* Per-block header bytes, smallest block, and the bytes usable in the block at `ptr`. */
+size_t probe_block_header(void);
+size_t probe_block_min(void);
+size_t probe_usable_size(const void *ptr);
+
+/* The pool that owns the block at `ptr`. */
+const mln_alloc_t *probe_owner(const void *ptr);
+
+/* Engine over a caller-owned buffer, for engine-level tests (no pool, no platform). */
+typedef struct probe_engine probe_engine;
+/* `buf` must be aligned to MLN_ALLOC_ALIGNMENT; the engine's own state is carved from it. */
+probe_engine *probe_engine_over(void *buf, size_t size);
+void *probe_engine_alloc(probe_engine *e, size_t bytes);
+void probe_engine_free(probe_engine *e, void *ptr);
+int probe_engine_resize(probe_engine *e, void *ptr, size_t bytes);
+const char *probe_engine_check(probe_engine *e);
+/* Payload bytes of the largest free block. */
+size_t probe_engine_largest(probe_engine *e);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MLN_TESTS_POOL_PROBE_H */
