@@ -1,0 +1,50 @@
+#!/bin/bash
+# The core's promises that no C test can see:
+#   1. it includes nothing but <stddef.h>, <stdint.h>, <stdbool.h>, <limits.h>;
+#   2. library code (core and POSIX platform) compiles warning-free with
+#      -Wall -Wextra -Werror (and more) under both gcc and clang, with and
+#      without the debug invariant checks;
+#   3. compiled freestanding, the core needs nothing from outside itself but
+#      the platform seam (mln_platform_*).
+set -u
+fail=0
+cd "${TEST_SRCDIR:-.}/${TEST_WORKSPACE:-mlnpool}" 2>/dev/null || true
+
+core_files=$(ls alloc/*.c alloc/*.h)
+platform_files=$(ls platform/posix/*.c)
+
+bad_includes=$(grep -h '#include <' $core_files | sort -u |
+  grep -vE '^#include <(stddef|stdint|stdbool|limits)\.h>$')
+if [ -n "$bad_includes" ]; then
+  echo "FAIL: the core includes more than the freestanding headers:"; echo "$bad_includes"; fail=1
+fi
+
+flags="-std=c11 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -I."
+objdir="${TEST_TMPDIR:-/tmp}/hygiene"
+mkdir -p "$objdir"
+for cc in gcc clang; do
+  if ! command -v "$cc" >/dev/null; then
+    echo "FAIL: $cc is not installed (tools/bazel installs it)"; fail=1; continue
+  fi
+  for debug in "" "-DMLN_ALLOC_DEBUG"; do
+    for src in alloc/*.c $platform_files; do
+      if ! "$cc" $flags -O2 $debug -D_DEFAULT_SOURCE -c "$src" -o "$objdir/x.o"; then
+        echo "FAIL: $cc $debug $src does not compile cleanly"; fail=1
+      fi
+    done
+  done
+done
+
+rm -f "$objdir"/*.o
+for src in alloc/*.c; do
+  gcc -std=c11 -O2 -ffreestanding -DMLN_ALLOC_DEBUG -I. -c "$src" -o "$objdir/$(basename "$src").o" || fail=1
+done
+defined=$(nm --defined-only "$objdir"/*.o | awk 'NF == 3 {print $3}' | sort -u)
+outside=$(nm -u "$objdir"/*.o | awk 'NF == 2 {print $2}' | sort -u |
+  grep -vxF "$defined" | grep -v '^mln_platform_' || true)
+if [ -n "$outside" ]; then
+  echo "FAIL: the freestanding core needs symbols from outside itself:"; echo "$outside"; fail=1
+fi
+
+[ "$fail" -eq 0 ] && echo "PASS: core hygiene"
+exit "$fail"
