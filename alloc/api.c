@@ -2,13 +2,22 @@
  * api.c: the allocation calls of mln_alloc.h on top of the pool layer.
  *
  * The fast paths live here: one engine call each, falling to pool.c only
- * when a span must be taken or handed back.
+ * when a span must be taken or handed back, and to shared.c for the
+ * journaled operations of shared pools.
  */
 #include "alloc/bytes.h"
 #include "alloc/pool.h"
+#include "alloc/shared.h"
 
 mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
 {
+    if (pool->shared != NULL) { /* a direct call: the caller holds the lock */
+        if (!mln_shared_ready(pool))
+            return NULL;
+        mln_block_t *b = mln_shared_take(pool, bytes, pool);
+        mln_journal_step_done(&pool->shared->journal);
+        return b;
+    }
     size_t block_bytes = mln_engine_block_size(bytes);
     if (block_bytes == 0)
         return NULL;
@@ -18,6 +27,18 @@ mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
     if (b != NULL || !mln_pool_grow(pool, block_bytes))
         return b;
     return mln_engine_alloc(&pool->engine, block_bytes, pool);
+}
+
+void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b)
+{
+    if (pool->shared != NULL) { /* a direct call: the caller holds the lock */
+        if (mln_shared_ready(pool))
+            mln_shared_give(pool, b);
+        return;
+    }
+    mln_span_t *emptied = mln_engine_free(&pool->engine, b);
+    if (emptied != NULL)
+        mln_pool_span_emptied(pool, emptied);
 }
 
 void *mln_alloc_m(mln_alloc_t *pool, mln_size_t size)
@@ -41,10 +62,17 @@ void mln_alloc_free(void *ptr)
     if (ptr == NULL)
         return;
     mln_block_t *b = block_from_payload(ptr);
-    mln_alloc_t *pool = b->link;
-    mln_span_t *emptied = mln_engine_free(&pool->engine, b);
-    if (emptied != NULL)
-        mln_pool_span_emptied(pool, emptied);
+    mln_pool_free_block(b->link, b);
+}
+
+/* Resize in place if the block is `pool`'s and the space after it allows. */
+static bool resize_in_place(mln_alloc_t *pool, mln_block_t *b, size_t block_bytes)
+{
+    if (b->link != pool)
+        return false;
+    if (pool->shared != NULL)
+        return mln_shared_ready(pool) && mln_shared_resize(pool, b, block_bytes);
+    return mln_engine_resize(&pool->engine, b, block_bytes);
 }
 
 void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
@@ -61,7 +89,7 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
     size_t block_bytes = mln_engine_block_size(size);
     if (block_bytes == 0)
         return NULL;
-    if (b->link == pool && mln_engine_resize(&pool->engine, b, block_bytes))
+    if (resize_in_place(pool, b, block_bytes))
         return ptr;
     void *moved = mln_alloc_m(pool, size);
     if (moved == NULL)

@@ -41,7 +41,7 @@ static void bin_remove(mln_engine_t *e, mln_block_t *b)
 }
 
 /* Push a free block (flags and footer already set) on the front of its bin. */
-static void bin_insert(mln_engine_t *e, mln_block_t *b)
+void mln_engine_bin_insert(mln_engine_t *e, mln_block_t *b)
 {
     unsigned fl, sl;
     mln_engine_bin_of(block_size(b), &fl, &sl);
@@ -58,22 +58,37 @@ static void bin_insert(mln_engine_t *e, mln_block_t *b)
 }
 
 /*
+ * When no bin is certain to fit, the head of the request's own bin still
+ * may: one more O(1) look, so that a block nearly as large as the largest
+ * free block can be had.
+ */
+static mln_block_t *exact_bin_head(const mln_engine_t *e, size_t size)
+{
+    unsigned fl, sl;
+    mln_engine_bin_of(size, &fl, &sl);
+    if (!((e->sl_bitmap[fl] >> sl) & 1u))
+        return NULL;
+    mln_block_t *head = e->heads[fl][sl];
+    return block_size(head) >= size ? head : NULL;
+}
+
+/*
  * The first block of the smallest non-empty bin whose every block is at least
  * `size` bytes, or NULL. Rounding the size up to its bin's upper edge is what
  * makes any member of the bin found large enough.
  */
-static mln_block_t *bin_find(const mln_engine_t *e, size_t size)
+mln_block_t *mln_engine_find(const mln_engine_t *e, size_t size)
 {
-    size = mln_engine_fit_size(size);
-    if (size >= MLN_BIN_LIMIT)
+    size_t fit = mln_engine_fit_size(size);
+    if (fit >= MLN_BIN_LIMIT)
         return NULL;
     unsigned fl, sl;
-    mln_engine_bin_of(size, &fl, &sl);
+    mln_engine_bin_of(fit, &fl, &sl);
     uint32_t sl_map = e->sl_bitmap[fl] & (~(uint32_t)0 << sl);
     if (sl_map == 0) {
         uint32_t fl_map = fl + 1u < 32u ? e->fl_bitmap & (~(uint32_t)0 << (fl + 1u)) : 0;
         if (fl_map == 0)
-            return NULL;
+            return exact_bin_head(e, size);
         fl = lowest_bit(fl_map);
         sl_map = e->sl_bitmap[fl];
     }
@@ -81,7 +96,7 @@ static mln_block_t *bin_find(const mln_engine_t *e, size_t size)
 }
 
 /* Mark b free, tell its successor, and write the footer; b's size is final. */
-static void mark_free(mln_block_t *b)
+void mln_engine_mark_free(mln_block_t *b)
 {
     block_set_flag(b, MLN_FREE);
     block_set_flag(block_next(b), MLN_PREV_FREE);
@@ -108,8 +123,8 @@ static void trim_tail(mln_engine_t *e, mln_block_t *b, size_t size)
         bin_remove(e, after);
         block_set_size(tail, tail_size + block_size(after));
     }
-    mark_free(tail);
-    bin_insert(e, tail);
+    mln_engine_mark_free(tail);
+    mln_engine_bin_insert(e, tail);
 }
 
 void mln_engine_init(mln_engine_t *e)
@@ -141,9 +156,7 @@ static mln_block_t *span_format(mln_engine_t *e, void *mem, size_t size, unsigne
     mln_span_t *span = mem;
     span->size = size;
     span->kind = kind;
-    size_t block_bytes = (size - MLN_SPAN_OVERHEAD) & ~(MLN_ALIGN - 1);
-    if (block_bytes >= MLN_BIN_LIMIT)
-        block_bytes = MLN_BIN_LIMIT - MLN_ALIGN;
+    size_t block_bytes = mln_span_block_bytes(size);
     mln_block_t *b = (mln_block_t *)(void *)((char *)mem + MLN_SPAN_HEADER);
     b->head = block_bytes | MLN_FIRST;
     block_next(b)->head = 0; /* the sentinel: size 0, used */
@@ -154,8 +167,8 @@ static mln_block_t *span_format(mln_engine_t *e, void *mem, size_t size, unsigne
 mln_span_t *mln_engine_add_span(mln_engine_t *e, void *mem, size_t size, unsigned kind)
 {
     mln_block_t *b = span_format(e, mem, size, kind);
-    mark_free(b);
-    bin_insert(e, b);
+    mln_engine_mark_free(b);
+    mln_engine_bin_insert(e, b);
     return mem;
 }
 
@@ -170,7 +183,7 @@ mln_block_t *mln_engine_add_span_used(mln_engine_t *e, void *mem, size_t size,
 mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner)
 {
     MLN_ASSERT(block_bytes >= MLN_BLOCK_MIN && (block_bytes & (MLN_ALIGN - 1)) == 0);
-    mln_block_t *b = bin_find(e, block_bytes);
+    mln_block_t *b = mln_engine_find(e, block_bytes);
     if (b == NULL)
         return NULL;
     MLN_ASSERT(block_size(b) >= block_bytes);
@@ -202,10 +215,10 @@ mln_span_t *mln_engine_free(mln_engine_t *e, mln_block_t *b)
         bin_remove(e, next);
         block_set_size(b, block_size(b) + block_size(next));
     }
-    mark_free(b);
+    mln_engine_mark_free(b);
     if (block_is_first(b) && block_is_sentinel(block_next(b)))
         return span_of_first_block(b);
-    bin_insert(e, b);
+    mln_engine_bin_insert(e, b);
     return NULL;
 }
 
@@ -213,7 +226,7 @@ void mln_engine_keep_span(mln_engine_t *e, mln_span_t *span)
 {
     mln_block_t *b = (mln_block_t *)(void *)((char *)span + MLN_SPAN_HEADER);
     MLN_ASSERT(block_is_free(b) && block_is_sentinel(block_next(b)));
-    bin_insert(e, b);
+    mln_engine_bin_insert(e, b);
 }
 
 void mln_engine_remove_span(mln_engine_t *e, mln_span_t *span)

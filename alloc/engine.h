@@ -84,6 +84,20 @@ static inline void mln_engine_bin_of(size_t size, unsigned *fl, unsigned *sl)
     MLN_ASSERT(*fl < MLN_FL_COUNT && *sl < MLN_SL_COUNT);
 }
 
+/* Bytes of the first block of a fresh span of `size` bytes (clamped to what a bin holds). */
+static inline size_t mln_span_block_bytes(size_t size)
+{
+    size_t block_bytes = (size - MLN_SPAN_OVERHEAD) & ~(MLN_ALIGN - 1);
+    return block_bytes >= MLN_BIN_LIMIT ? MLN_BIN_LIMIT - MLN_ALIGN : block_bytes;
+}
+
+/* Where a span's end sentinel sits: its blocks must tile up to exactly here. */
+static inline const mln_block_t *mln_span_sentinel(const mln_span_t *span)
+{
+    return (const mln_block_t *)(const void *)((const char *)span + MLN_SPAN_HEADER +
+                                               mln_span_block_bytes(span->size));
+}
+
 /* Make `e` empty: no spans, no free blocks. O(FL). */
 void mln_engine_init(mln_engine_t *e);
 
@@ -156,13 +170,31 @@ void mln_engine_remove_span(mln_engine_t *e, mln_span_t *span);
 bool mln_engine_resize(mln_engine_t *e, mln_block_t *b, size_t block_bytes);
 
 /*
+ * Recompute everything derivable from the blocks' head words: the "previous
+ * free" bits, footers, bins and bitmaps, merging free neighbours on the way.
+ * Used after a crash has been undone (journal.h). O(blocks). Returns false if
+ * the head words do not tile some span (the engine is then unusable).
+ */
+bool mln_engine_rebuild(mln_engine_t *e);
+
+/* The block mln_engine_alloc(e, block_bytes, ...) would take, or NULL. O(1), changes nothing. */
+mln_block_t *mln_engine_find(const mln_engine_t *e, size_t block_bytes);
+
+/* Building blocks shared by engine.c and engine_rebuild.c. */
+void mln_engine_mark_free(mln_block_t *b);
+void mln_engine_bin_insert(mln_engine_t *e, mln_block_t *b);
+
+/*
  * Full integrity walk (test and debug aid, O(blocks)): every span's blocks
  * tile it, flags and footers agree, no two free blocks touch, every free
  * block sits in the right bin and every bin member is free, bitmaps match
- * the bins, and every used block belongs to `owner` (ignored when NULL).
+ * the bins, and `owner_ok(ctx, link)` accepts every used block's owner
+ * (not asked when owner_ok is NULL).
  * Returns NULL when all holds, else a message naming the first violation.
  * `used_bytes`, when not NULL, receives the total size of used blocks.
  */
-const char *mln_engine_check(const mln_engine_t *e, const void *owner, size_t *used_bytes);
+typedef bool (*mln_owner_check_fn)(const void *ctx, const void *owner);
+const char *mln_engine_check(const mln_engine_t *e, mln_owner_check_fn owner_ok, const void *ctx,
+                             size_t *used_bytes);
 
 #endif /* MLN_ALLOC_ENGINE_H */

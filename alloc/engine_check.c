@@ -13,7 +13,7 @@
     } while (0)
 
 /* Walk one span's blocks; counts its free blocks and adds its used bytes. */
-static const char *check_span(const mln_span_t *span, const void *owner,
+static const char *check_span(const mln_span_t *span, mln_owner_check_fn owner_ok, const void *ctx,
                               size_t *free_blocks, size_t *used_bytes)
 {
     const char *end = (const char *)span + span->size;
@@ -26,6 +26,7 @@ static const char *check_span(const mln_span_t *span, const void *owner,
         CHECK((const char *)b + MLN_BLOCK_HEADER <= end, "block runs past its span");
         CHECK(block_prev_is_free(b) == prev_free, "MLN_PREV_FREE disagrees with the previous block");
         if (block_is_sentinel(b)) {
+            CHECK(b == mln_span_sentinel(span), "blocks do not tile their span");
             CHECK(!block_is_free(b), "sentinel marked free");
             return NULL;
         }
@@ -38,7 +39,7 @@ static const char *check_span(const mln_span_t *span, const void *owner,
             CHECK(block_prev_physical(block_next(b)) == b, "free block footer is wrong");
             ++*free_blocks;
         } else {
-            CHECK(owner == NULL || b->link == owner, "used block owned by another pool");
+            CHECK(owner_ok == NULL || owner_ok(ctx, b->link), "used block owned by another pool");
             *used_bytes += block_size(b);
         }
         prev_free = block_is_free(b);
@@ -72,14 +73,15 @@ static const char *check_bins(const mln_engine_t *e, size_t *members)
     return NULL;
 }
 
-const char *mln_engine_check(const mln_engine_t *e, const void *owner, size_t *used_bytes)
+const char *mln_engine_check(const mln_engine_t *e, mln_owner_check_fn owner_ok, const void *ctx,
+                             size_t *used_bytes)
 {
     size_t free_blocks = 0, members = 0, used = 0;
     const mln_span_t *span = e->spans;
     if (span != NULL) {
         do {
             CHECK(span->next->prev == span, "span list is broken");
-            const char *problem = check_span(span, owner, &free_blocks, &used);
+            const char *problem = check_span(span, owner_ok, ctx, &free_blocks, &used);
             if (problem != NULL)
                 return problem;
             span = span->next;

@@ -22,8 +22,9 @@
  * threads at once: what they share internally (the cache of OS spans) is
  * thread-safe.
  *
- * Shared-memory pools: mln_alloc_shm_init is declared with Melon's contract
- * but, in this release, always returns NULL (not implemented yet).
+ * Shared-memory pools (mln_alloc_shm_init) serve a process and the children
+ * it forks, on the same engine, and survive a process killed while holding
+ * their lock: see mln_alloc_shm_init.
  */
 #ifndef MLN_ALLOC_H
 #define MLN_ALLOC_H
@@ -78,14 +79,89 @@ struct mln_alloc_shm_attr_s {
  */
 mln_alloc_t *mln_alloc_init(mln_alloc_t *parent);
 
+/* Smallest region mln_alloc_shm_init accepts, in bytes. */
+#define MLN_ALLOC_SHM_MIN_SIZE ((mln_size_t)8192)
+
 /*
- * mln_alloc_shm_init: create a fixed-size shared-memory pool for a process and
- * the children it forks (Melon's contract: direct calls on this pool do not
- * call the lock callbacks; sub-pools created from it call them).
+ * mln_alloc_shm_init: create a fixed-size shared-memory pool for this process
+ * and the children it forks afterwards (and their siblings).
  *
- * Not implemented in this release: always returns NULL.
+ * The region (attr->size bytes, rounded up to whole pages, all metadata
+ * inside) is mapped MAP_SHARED before any fork, so every process sees it at
+ * the same address. It never grows.
+ *
+ * Locking, as on Melon's page:
+ *   - Direct calls on this pool (mln_alloc_m/_c/_re/_free on it or its
+ *     blocks) do NOT call the callbacks: callers lock around them.
+ *   - A sub-pool, mln_alloc_init(shm_pool), lives in the region and calls
+ *     attr->lock / attr->unlock around every operation it makes on the shared
+ *     pool: creating itself, taking or returning spans, being destroyed. Its
+ *     other operations touch only its own memory and take no lock.
+ *   - When `lock` returns non-zero, that operation fails cleanly: NULL (or,
+ *     for destroy, nothing happens), nothing changed, `unlock` not called.
+ *     The result of `unlock` is ignored.
+ * Who frees what: a sub-pool, and its blocks, belong to the process that
+ * created it; blocks of the shared pool itself may be freed by any process
+ * holding the lock.
+ *
+ * Crash policy: a process killed at any instruction while holding the lock
+ * inside an operation on the shared pool leaves a journal behind. The next
+ * process to take the lock (the ready-made locker below notices the dead
+ * owner; any lock that returns after its owner died works too) undoes the
+ * torn step, rebuilds the pool's free lists from its blocks, finishes a
+ * half-done sub-pool destruction, and runs a full integrity walk. If the walk
+ * fails the pool is marked failed: every later call on it returns NULL or
+ * does nothing (mln_alloc_shm_failed tells). The dead process's sub-pools
+ * stay allocated until mln_alloc_shm_reclaim releases them.
+ *
+ * Returns NULL when attr == NULL, attr->lock or attr->unlock is NULL,
+ * attr->size < MLN_ALLOC_SHM_MIN_SIZE (0 included) or too large to round to
+ * pages, or the OS refuses the mapping.
+ * Complexity: O(1) plus the mapping. Every operation on the pool and its
+ * sub-pools is O(1), except recovery and reclaim (O(blocks of the region)).
+ * Destroying it (mln_alloc_destroy) unmaps the region in the calling process.
  */
 mln_alloc_t *mln_alloc_shm_init(struct mln_alloc_shm_attr_s *attr);
+
+/*
+ * mln_alloc_shm_reclaim: destroy every sub-pool of the shared pool `pool`
+ * created by process `owner` (its pid on POSIX), typically a worker that has
+ * died; its memory returns to the pool. Takes the pool's lock.
+ * Returns the number of sub-pools destroyed, or -1 (nothing done) when pool
+ * is NULL or not a shared pool, the lock fails, or the pool has failed.
+ * Complexity: O(sub-pools + blocks of the region).
+ */
+int mln_alloc_shm_reclaim(mln_alloc_t *pool, unsigned long owner);
+
+/*
+ * mln_alloc_shm_recover: run the crash recovery described above now and
+ * verify the pool (the caller holds the lock). Returns 0 when the pool is
+ * sound, -1 when it is not a shared pool or has failed. O(blocks).
+ */
+int mln_alloc_shm_recover(mln_alloc_t *pool);
+
+/* mln_alloc_shm_failed: non-zero when recovery found the shared pool beyond repair. */
+int mln_alloc_shm_failed(const mln_alloc_t *pool);
+
+/*
+ * A ready-made locker (POSIX): a process-shared robust pthread mutex in a
+ * shared mapping of its own. Create it before mln_alloc_shm_init and fork:
+ *
+ *     struct mln_alloc_shm_attr_s attr = {
+ *         .size = 1 << 20, .locker = mln_alloc_shm_mutex_create(),
+ *         .lock = mln_alloc_shm_mutex_lock, .unlock = mln_alloc_shm_mutex_unlock,
+ *     };
+ *
+ * One locker per pool. On a dead owner (EOWNERDEAD) the lock call repairs
+ * the pool before marking the mutex consistent, and fails if the pool
+ * cannot be repaired. create returns NULL on failure; lock/unlock return 0
+ * on success, -1 on failure (also for a NULL locker); destroy it after the
+ * pool. All O(1).
+ */
+void *mln_alloc_shm_mutex_create(void);
+int mln_alloc_shm_mutex_lock(void *locker);
+int mln_alloc_shm_mutex_unlock(void *locker);
+void mln_alloc_shm_mutex_destroy(void *locker);
 
 /*
  * mln_alloc_destroy: destroy `pool` and every pool descended from it,

@@ -3,7 +3,7 @@
  *
  * The core (alloc/) never includes a system header and never calls the OS or
  * libc. Each platform (platform/posix, platform/freestanding) implements these
- * three functions once, and the linker joins them to the core.
+ * four functions once, and the linker joins them to the core.
  */
 #ifndef MLN_ALLOC_PLATFORM_H
 #define MLN_ALLOC_PLATFORM_H
@@ -20,6 +20,12 @@ void *mln_platform_span_acquire(size_t *size);
 
 /* Give back a span obtained from mln_platform_span_acquire (same size). Thread-safe. */
 void mln_platform_span_release(void *mem, size_t size);
+
+/*
+ * An id of the running process (its pid on POSIX; 0 where there is only one),
+ * recorded by sub-pools of shared pools for mln_alloc_shm_reclaim.
+ */
+unsigned long mln_platform_owner_id(void);
 
 /* Report a broken invariant or a misuse and stop; never returns. */
 _Noreturn void mln_platform_panic(const char *message);

@@ -1,15 +1,18 @@
 /*
- * pool.c: heap pools: creation, the cascade, spans in and out, destruction.
+ * pool.c: pools: creation, the cascade, spans in and out, destruction.
  *
  * A root pool takes spans from the platform (mln_platform_span_acquire); a
- * child pool takes them from its parent as ordinary blocks. So a child, its
- * control structure included, lives entirely inside its ancestors' spans,
- * and destroying a pool only has to hand back its own spans: everything
- * descended from it goes with them, at no cost per block or per descendant.
+ * child pool takes them from its parent as ordinary blocks, tagged with the
+ * child. So a child, its control structure included, lives entirely inside
+ * its ancestors' spans, and destroying a pool only has to hand back its own
+ * spans: everything descended from it goes with them, at no cost per block or
+ * per descendant. When the parent is a shared pool, every exchange with it
+ * happens under the pool's lock and its journal (shared.c).
  */
 #include "alloc/pool.h"
 
 #include "alloc/platform.h"
+#include "alloc/shared.h"
 
 #define KIB ((size_t)1024)
 
@@ -29,89 +32,200 @@ static const struct mln_pool_policy child_policy = {
     .large_block_bytes = 64 * KIB,
 };
 
-/* Get `*bytes` (updated to what was granted) from the pool's source. */
-static void *source_acquire(mln_alloc_t *parent, size_t *bytes)
+/* Pools over one fixed region: never grow, no spans of their own for large blocks. */
+static const struct mln_pool_policy fixed_policy = {
+    .home_bytes = 0,
+    .first_grow_bytes = 0,
+    .max_grow_bytes = 0,
+    .large_block_bytes = SIZE_MAX,
+};
+
+/* ---- the parent side: where a pool's spans come from and go back to ---- */
+
+/* Lock the parent for a series of span exchanges if it is shared. */
+static bool parent_enter(mln_alloc_t *parent)
+{
+    return parent == NULL || parent->shared == NULL || mln_shared_enter(parent);
+}
+
+static void parent_leave(mln_alloc_t *parent)
+{
+    if (parent != NULL && parent->shared != NULL)
+        mln_shared_leave(parent);
+}
+
+/*
+ * Take `*bytes` (updated to what was granted) for a span of `tag` (NULL: the
+ * span's own payload, the home of a pool being created).
+ */
+static void *parent_take(mln_alloc_t *parent, size_t *bytes, void *tag)
 {
     if (parent == NULL)
         return mln_platform_span_acquire(bytes);
-    mln_block_t *b = mln_pool_alloc_block(parent, *bytes);
+    mln_block_t *b;
+    if (parent->shared != NULL) {
+        b = mln_shared_take(parent, *bytes, tag);
+    } else {
+        b = mln_pool_alloc_block(parent, *bytes);
+        if (b != NULL)
+            b->link = tag != NULL ? tag : block_payload(b);
+    }
     return b == NULL ? NULL : block_payload(b);
 }
 
-static void source_release(mln_alloc_t *parent, void *mem, size_t bytes)
+static void parent_give(mln_alloc_t *parent, void *mem, size_t bytes)
 {
     if (parent == NULL)
         mln_platform_span_release(mem, bytes);
+    else if (parent->shared != NULL)
+        mln_shared_give(parent, block_from_payload(mem)); /* lock held by the caller */
     else
-        mln_alloc_free(mem);
+        mln_pool_free_block(parent, block_from_payload(mem));
 }
 
-static void child_link(mln_alloc_t *parent, mln_alloc_t *child)
+/* ---- the child list ---- */
+
+void mln_pool_link_child(mln_alloc_t *parent, mln_alloc_t *child, mln_journal_t *j)
 {
+    mln_alloc_t *first = parent->first_child;
     child->prev_sibling = NULL;
-    child->next_sibling = parent->first_child;
-    if (parent->first_child != NULL)
-        parent->first_child->prev_sibling = child;
+    child->next_sibling = first;
+    if (j != NULL) {
+        mln_journal_save(j, &parent->first_child);
+        if (first != NULL)
+            mln_journal_save(j, &first->prev_sibling);
+    }
+    if (first != NULL)
+        first->prev_sibling = child;
     parent->first_child = child;
 }
 
-static void child_unlink(mln_alloc_t *parent, mln_alloc_t *child)
+void mln_pool_unlink_child(mln_alloc_t *parent, mln_alloc_t *child, mln_journal_t *j)
 {
-    if (child->prev_sibling != NULL)
-        child->prev_sibling->next_sibling = child->next_sibling;
-    else
-        parent->first_child = child->next_sibling;
-    if (child->next_sibling != NULL)
-        child->next_sibling->prev_sibling = child->prev_sibling;
+    mln_alloc_t **from_prev = child->prev_sibling != NULL ? &child->prev_sibling->next_sibling
+                                                          : &parent->first_child;
+    mln_alloc_t *next = child->next_sibling;
+    if (j != NULL) {
+        mln_journal_save(j, from_prev);
+        if (next != NULL)
+            mln_journal_save(j, &next->prev_sibling);
+    }
+    *from_prev = next;
+    if (next != NULL)
+        next->prev_sibling = child->prev_sibling;
+}
+
+/* ---- creation and destruction ---- */
+
+/* Lay a pool out over `bytes` at `mem`: control structure first, then the home span. */
+static mln_alloc_t *pool_setup(void *mem, size_t bytes, size_t extra_bytes,
+                               const struct mln_pool_policy *policy, mln_alloc_t *parent)
+{
+    mln_alloc_t *pool = mem;
+    mln_engine_init(&pool->engine);
+    pool->parent = parent;
+    pool->first_child = NULL;
+    pool->prev_sibling = pool->next_sibling = NULL;
+    pool->spare = NULL;
+    pool->home_bytes = bytes;
+    pool->next_grow_bytes = policy->first_grow_bytes;
+    pool->policy = policy;
+    pool->shared = NULL;
+    pool->owner_id = 0;
+    pool->release_region = NULL;
+    size_t front = MLN_POOL_STRUCT_BYTES + MLN_ALIGN_UP(extra_bytes);
+    mln_engine_add_span(&pool->engine, (char *)mem + front, bytes - front, MLN_SPAN_HOME);
+    return pool;
 }
 
 mln_alloc_t *mln_alloc_init(mln_alloc_t *parent)
 {
     const struct mln_pool_policy *policy = parent == NULL ? &root_policy : &child_policy;
-    size_t bytes = policy->home_bytes;
-    void *mem = source_acquire(parent, &bytes);
-    if (mem == NULL)
+    if (!parent_enter(parent))
         return NULL;
-    mln_alloc_t *pool = mem;
-    mln_engine_init(&pool->engine);
-    pool->parent = parent;
-    pool->first_child = NULL;
-    pool->spare = NULL;
-    pool->home_bytes = bytes;
-    pool->next_grow_bytes = policy->first_grow_bytes;
-    pool->policy = policy;
-    mln_engine_add_span(&pool->engine, (char *)mem + MLN_POOL_STRUCT_BYTES,
-                        bytes - MLN_POOL_STRUCT_BYTES, MLN_SPAN_HOME);
-    if (parent != NULL)
-        child_link(parent, pool);
+    size_t bytes = policy->home_bytes;
+    mln_alloc_t *pool = parent_take(parent, &bytes, NULL);
+    if (pool != NULL) {
+        pool_setup(pool, bytes, 0, policy, parent);
+        if (parent != NULL && parent->shared != NULL)
+            pool->owner_id = mln_platform_owner_id(); /* for mln_alloc_shm_reclaim */
+        if (parent != NULL)
+            mln_pool_link_child(parent, pool, mln_pool_journal(parent));
+    }
+    if (mln_pool_journal(parent) != NULL)
+        mln_journal_step_done(mln_pool_journal(parent));
+    parent_leave(parent);
     return pool;
+}
+
+size_t mln_pool_fixed_min_size(size_t extra_bytes)
+{
+    return MLN_POOL_STRUCT_BYTES + MLN_ALIGN_UP(extra_bytes) +
+           mln_engine_span_size_for(MLN_BLOCK_MIN) + MLN_ALIGN;
+}
+
+mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, void **extra,
+                                 void (*release)(void *mem, size_t size))
+{
+    uintptr_t misalign = (uintptr_t)mem & (MLN_ALIGN - 1);
+    size_t skip = misalign != 0 ? MLN_ALIGN - misalign : 0;
+    if (mem == NULL || extra_bytes > SIZE_MAX / 2 || size < skip ||
+        size - skip < mln_pool_fixed_min_size(extra_bytes))
+        return NULL;
+    mln_alloc_t *pool = pool_setup((char *)mem + skip, (size - skip) & ~(MLN_ALIGN - 1),
+                                   extra_bytes, &fixed_policy, NULL);
+    pool->release_region = release;
+    if (extra != NULL)
+        *extra = (char *)pool + MLN_POOL_STRUCT_BYTES;
+    return pool;
+}
+
+/* Hand back every span of `pool` but the home one (which holds `pool` itself). */
+static void release_spans(mln_alloc_t *pool)
+{
+    mln_span_t *span = pool->engine.spans;
+    if (span != NULL)
+        span->prev->next = NULL; /* the list is circular: cut it open */
+    while (span != NULL) {
+        mln_span_t *next = span->next;
+        if (span->kind != MLN_SPAN_HOME)
+            parent_give(pool->parent, span, span->size);
+        span = next;
+    }
+    if (pool->spare != NULL)
+        parent_give(pool->parent, pool->spare, pool->spare->size);
 }
 
 void mln_alloc_destroy(mln_alloc_t *pool)
 {
     if (pool == NULL)
         return;
-    mln_alloc_t *parent = pool->parent;
-    if (parent != NULL)
-        child_unlink(parent, pool);
-    /* Hand back every span but the home one, which holds `pool` itself and
-     * goes last. The list is circular: cut it open first. */
-    mln_span_t *span = pool->engine.spans;
-    if (span != NULL)
-        span->prev->next = NULL;
-    while (span != NULL) {
-        mln_span_t *next = span->next;
-        if (span->kind != MLN_SPAN_HOME)
-            source_release(parent, span, span->size);
-        span = next;
+    if (pool->policy == &fixed_policy) {
+        if (pool->release_region != NULL)
+            pool->release_region(pool, pool->home_bytes);
+        return;
     }
-    if (pool->spare != NULL)
-        source_release(parent, pool->spare, pool->spare->size);
-    source_release(parent, pool, pool->home_bytes);
+    mln_alloc_t *parent = pool->parent;
+    if (!parent_enter(parent))
+        return; /* the shared parent's lock failed: the pool stays as it was */
+    mln_journal_t *j = mln_pool_journal(parent);
+    if (j != NULL)
+        mln_shared_destroy_begin(parent, pool);
+    else if (parent != NULL)
+        mln_pool_unlink_child(parent, pool, NULL);
+    release_spans(pool);
+    parent_give(parent, pool, pool->home_bytes);
+    if (j != NULL)
+        mln_shared_destroy_end(parent);
+    parent_leave(parent);
 }
+
+/* ---- growing and shrinking ---- */
 
 bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes)
 {
+    if (pool->policy->first_grow_bytes == 0)
+        return false; /* a fixed region */
     size_t need = mln_engine_span_size_for(mln_engine_fit_size(block_bytes));
     mln_span_t *spare = pool->spare;
     if (spare != NULL && spare->size >= need) {
@@ -120,7 +234,12 @@ bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes)
         return true;
     }
     size_t bytes = pool->next_grow_bytes > need ? pool->next_grow_bytes : need;
-    void *mem = source_acquire(pool->parent, &bytes);
+    if (!parent_enter(pool->parent))
+        return false;
+    void *mem = parent_take(pool->parent, &bytes, pool);
+    if (mln_pool_journal(pool->parent) != NULL)
+        mln_journal_step_done(mln_pool_journal(pool->parent));
+    parent_leave(pool->parent);
     if (mem == NULL)
         return false;
     if (pool->next_grow_bytes < pool->policy->max_grow_bytes)
@@ -132,12 +251,27 @@ bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes)
 mln_block_t *mln_pool_alloc_large(mln_alloc_t *pool, size_t block_bytes)
 {
     size_t bytes = mln_engine_span_size_for(block_bytes);
-    if (bytes < block_bytes) /* wrapped around */
+    if (bytes < block_bytes || !parent_enter(pool->parent)) /* wrapped around, or lock failed */
         return NULL;
-    void *mem = source_acquire(pool->parent, &bytes);
+    void *mem = parent_take(pool->parent, &bytes, pool);
+    if (mln_pool_journal(pool->parent) != NULL)
+        mln_journal_step_done(mln_pool_journal(pool->parent));
+    parent_leave(pool->parent);
     if (mem == NULL)
         return NULL;
     return mln_engine_add_span_used(&pool->engine, mem, bytes, MLN_SPAN_LARGE, pool);
+}
+
+/* Give an emptied span back to the parent; keep it if the parent's lock fails. */
+static void span_give_back(mln_alloc_t *pool, mln_span_t *span)
+{
+    if (!parent_enter(pool->parent)) {
+        mln_engine_keep_span(&pool->engine, span);
+        return;
+    }
+    mln_engine_remove_span(&pool->engine, span);
+    parent_give(pool->parent, span, span->size);
+    parent_leave(pool->parent);
 }
 
 void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span)
@@ -149,21 +283,25 @@ void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span)
     case MLN_SPAN_GROWN:
         /* One empty span stays as the spare, so that a pool hovering at a
          * span boundary does not take and give back a span on every call. */
-        mln_engine_remove_span(&pool->engine, span);
         if (pool->spare == NULL) {
+            mln_engine_remove_span(&pool->engine, span);
             pool->spare = span;
             return;
         }
-        source_release(pool->parent, span, span->size);
+        span_give_back(pool, span);
         return;
     default:
-        mln_engine_remove_span(&pool->engine, span);
-        source_release(pool->parent, span, span->size);
+        span_give_back(pool, span);
         return;
     }
 }
 
+static bool is_owner(const void *pool, const void *tag)
+{
+    return mln_pool_is_owner(pool, tag);
+}
+
 const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes)
 {
-    return mln_engine_check(&pool->engine, pool, used_bytes);
+    return mln_engine_check(&pool->engine, is_owner, pool, used_bytes);
 }

@@ -31,9 +31,11 @@ struct mln_pool_policy {
     size_t large_block_bytes; /* blocks above this get a span of their own */
 };
 
+struct mln_shared;
+
 struct mln_alloc_s {
     mln_engine_t engine;
-    mln_alloc_t *parent; /* source of spans; NULL: the platform */
+    mln_alloc_t *parent; /* source of spans; NULL: the platform or a fixed region */
     mln_alloc_t *first_child;
     mln_alloc_t *prev_sibling;
     mln_alloc_t *next_sibling;
@@ -41,6 +43,10 @@ struct mln_alloc_s {
     size_t home_bytes;     /* bytes of the allocation this structure heads */
     size_t next_grow_bytes;
     const struct mln_pool_policy *policy;
+    struct mln_shared *shared; /* a shared pool's lock and journal; NULL otherwise */
+    unsigned long owner_id;    /* the creating process (mln_platform_owner_id) */
+    /* For a pool over a fixed region: what gives the region back at destroy. */
+    void (*release_region)(void *mem, size_t size);
 };
 
 #define MLN_POOL_STRUCT_BYTES MLN_ALIGN_UP(sizeof(struct mln_alloc_s))
@@ -48,12 +54,33 @@ struct mln_alloc_s {
 /* Allocate a used block of `bytes` payload bytes for `pool`, or NULL. */
 mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes);
 
+/* Give a used block back to `pool` (which owns it or lends it to a child). */
+void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b);
+
+/*
+ * Create a pool over the fixed region [mem, mem + size): the control
+ * structure, `extra_bytes` for the caller (returned in *extra), then one span
+ * that never grows. `release` (may be NULL) gets the region back at destroy.
+ * Returns NULL if the region is too small.
+ */
+mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, void **extra,
+                                 void (*release)(void *mem, size_t size));
+
+/* Smallest region mln_pool_init_fixed accepts with `extra_bytes`. */
+size_t mln_pool_fixed_min_size(size_t extra_bytes);
+
 /* Decide the fate of a span that mln_engine_free reported empty. */
 void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span);
 
 /* Slow paths of mln_pool_alloc_block, in pool.c. */
 mln_block_t *mln_pool_alloc_large(mln_alloc_t *pool, size_t block_bytes);
 bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes);
+
+/* Whether `pool` may hand a block to `tag`: itself or one of its children. */
+static inline bool mln_pool_is_owner(const mln_alloc_t *pool, const void *tag)
+{
+    return tag == pool || (tag != NULL && ((const mln_alloc_t *)tag)->parent == pool);
+}
 
 /*
  * Integrity walk of `pool` alone (not its descendants), O(blocks): NULL when

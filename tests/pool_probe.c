@@ -4,6 +4,7 @@
 #include "tests/pool_probe.h"
 
 #include "alloc/pool.h"
+#include "alloc/shared.h"
 
 const char *probe_check_tree(const mln_alloc_t *pool)
 {
@@ -83,7 +84,12 @@ int probe_engine_resize(probe_engine *e, void *ptr, size_t bytes)
     return block_bytes != 0 && mln_engine_resize(&e->engine, block_from_payload(ptr), block_bytes);
 }
 
-const char *probe_engine_check(probe_engine *e) { return mln_engine_check(&e->engine, e, NULL); }
+static bool owned_by_probe(const void *ctx, const void *owner) { return ctx == owner; }
+
+const char *probe_engine_check(probe_engine *e)
+{
+    return mln_engine_check(&e->engine, owned_by_probe, e, NULL);
+}
 
 size_t probe_engine_largest(probe_engine *e)
 {
@@ -96,3 +102,27 @@ size_t probe_engine_largest(probe_engine *e)
                         largest = block_payload_size(b);
     return largest;
 }
+
+void probe_shared_torn_free(mln_alloc_t *shm, void *ptr)
+{
+    mln_block_t *b = block_from_payload(ptr);
+    /* mln_shared_give without its final step_done */
+    mln_shared_save_neighbourhood(&shm->shared->journal, b);
+    mln_span_t *emptied = mln_engine_free(&shm->engine, b);
+    if (emptied != NULL)
+        mln_engine_keep_span(&shm->engine, emptied);
+}
+
+void *probe_shared_torn_alloc(mln_alloc_t *shm, size_t bytes)
+{
+    mln_block_t *b = mln_shared_take(shm, bytes, shm); /* leaves its step open */
+    return b == NULL ? NULL : block_payload(b);
+}
+
+void probe_shared_mark_dirty(mln_alloc_t *shm)
+{
+    mln_journal_t *j = &shm->shared->journal;
+    mln_journal_save(j, (void *)(uintptr_t)&j->subject);
+}
+
+void probe_corrupt_head(void *ptr, size_t value) { block_from_payload(ptr)->head = value; }

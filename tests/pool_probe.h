@@ -44,6 +44,18 @@ const char *probe_engine_check(probe_engine *e);
 /* Payload bytes of the largest free block. */
 size_t probe_engine_largest(probe_engine *e);
 
+/*
+ * Shared pools: simulate a process that dies mid-operation. Each performs the
+ * journaled engine step but never completes it, as if killed just before the
+ * end, leaving the journal dirty for the next caller to recover.
+ */
+void probe_shared_torn_free(mln_alloc_t *shm, void *ptr);
+void *probe_shared_torn_alloc(mln_alloc_t *shm, size_t bytes);
+/* Leave the journal dirty with nothing to undo (a death right after locking). */
+void probe_shared_mark_dirty(mln_alloc_t *shm);
+/* Overwrite the head word of the block at ptr (to make recovery's walk fail). */
+void probe_corrupt_head(void *ptr, size_t value);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,59 @@
+/*
+ * journal.h: the undo log that makes operations on a shared pool survive
+ * the death of the process performing them.
+ *
+ * A shared pool's ground truth is small: the head word (size and free bit)
+ * and, for used blocks, the link word (owner) of the blocks that tile its
+ * region, plus the sub-pool list. Everything else (bins, bitmaps, footers,
+ * "previous free" bits) can be rebuilt from it. So each step of an operation
+ * first saves the old value of every ground-truth word it may write, then
+ * writes; once it completes the saved entries are dropped. A process that
+ * dies in between leaves the entries behind, and whoever takes the lock next
+ * writes them back, rebuilds the derived state and checks the result.
+ *
+ * Operations of several steps (destroying a sub-pool) also record which
+ * operation and which stage they are at, so that recovery can finish them.
+ */
+#ifndef MLN_ALLOC_JOURNAL_H
+#define MLN_ALLOC_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MLN_JOURNAL_SLOTS 16u
+
+enum mln_journal_op {
+    MLN_JOP_NONE = 0,    /* no multi-step operation under way */
+    MLN_JOP_DESTROY = 1  /* destroying sub-pool `subject`; `stage` says how far */
+};
+
+typedef struct mln_journal {
+    volatile uintptr_t op;
+    volatile uintptr_t subject;
+    volatile uintptr_t stage;
+    volatile uintptr_t saved; /* valid entries in undo[] */
+    struct {
+        uintptr_t *addr;
+        uintptr_t old;
+    } undo[MLN_JOURNAL_SLOTS];
+} mln_journal_t;
+
+_Static_assert(sizeof(size_t) == sizeof(uintptr_t) && sizeof(void *) == sizeof(uintptr_t),
+               "block words are saved as uintptr_t");
+
+/* Start empty. */
+void mln_journal_init(mln_journal_t *j);
+
+/* Record the current value of the word at `word` before it is written (once per step). */
+void mln_journal_save(mln_journal_t *j, void *word);
+
+/* The current step is complete: forget its saved words. */
+void mln_journal_step_done(mln_journal_t *j);
+
+/* Whether a process died leaving work behind. */
+int mln_journal_dirty(const mln_journal_t *j);
+
+/* Write every saved word back, newest first, and forget them. */
+void mln_journal_undo(mln_journal_t *j);
+
+#endif /* MLN_ALLOC_JOURNAL_H */

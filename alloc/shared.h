@@ -1,0 +1,88 @@
+/*
+ * shared.h: shared pools: one fixed region used by several processes, with
+ * the user's lock around sub-pools' operations on it, and crash recovery.
+ *
+ * The region holds, in order: the pool (struct mln_alloc_s), this state,
+ * and one span that never grows. Sub-pools are blocks of that span, tagged
+ * with the sub-pool (their link word), so the region alone says which memory
+ * belongs to whom, whatever state a dead process left its sub-pool in.
+ *
+ * Every operation on the shared engine is journaled (journal.h). A process
+ * that takes the lock and finds the journal dirty knows the previous holder
+ * died mid-operation: it undoes the torn step, rebuilds the engine, finishes
+ * a half-done sub-pool destruction, and runs the full integrity walk. If that
+ * walk fails the pool is marked failed and every later operation on it
+ * returns NULL (or does nothing), rather than risk handing out bad memory.
+ */
+#ifndef MLN_ALLOC_SHARED_H
+#define MLN_ALLOC_SHARED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "alloc/journal.h"
+#include "alloc/mln_alloc.h"
+#include "alloc/pool.h"
+
+struct mln_shared {
+    void *locker;
+    mln_alloc_shm_lock_cb_t lock;
+    mln_alloc_shm_lock_cb_t unlock;
+    volatile int failed; /* recovery failed: the pool refuses all work */
+    mln_journal_t journal;
+};
+
+/*
+ * Create a shared pool over [mem, mem + size) (already shared between the
+ * processes), with the lock callbacks of `attr`. `release` unmaps the region
+ * at destroy. NULL if the region is below mln_shared_min_size().
+ */
+mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_attr_s *attr,
+                             void (*release)(void *mem, size_t size));
+
+size_t mln_shared_min_size(void);
+
+/* Take the pool's lock (recovering if its last holder died). False: lock failed or pool failed. */
+bool mln_shared_enter(mln_alloc_t *shm);
+void mln_shared_leave(mln_alloc_t *shm);
+
+/* For direct calls on the pool: recover if a process died mid-operation; false if failed. */
+bool mln_shared_ready(mln_alloc_t *shm);
+
+/*
+ * Journaled engine operations; the caller holds the lock (sub-pools via
+ * mln_shared_enter, direct users by their own locking). `tag` is the block's
+ * owner: the shared pool, a sub-pool, or NULL for "the block's own payload"
+ * (a sub-pool's home, which holds the sub-pool itself). Take leaves its step
+ * open (the caller may add to it, then calls mln_journal_step_done); give
+ * and resize complete theirs.
+ */
+mln_block_t *mln_shared_take(mln_alloc_t *shm, size_t bytes, void *tag);
+void mln_shared_give(mln_alloc_t *shm, mln_block_t *b);
+bool mln_shared_resize(mln_alloc_t *shm, mln_block_t *b, size_t block_bytes);
+
+/* Save the words any engine operation on `b` may write (its neighbourhood). */
+void mln_shared_save_neighbourhood(mln_journal_t *j, mln_block_t *b);
+
+/* Link or unlink a sub-pool in the parent's child list, journaled when `j` is not NULL. */
+void mln_pool_link_child(mln_alloc_t *parent, mln_alloc_t *child, mln_journal_t *j);
+void mln_pool_unlink_child(mln_alloc_t *parent, mln_alloc_t *child, mln_journal_t *j);
+
+/* Journal of a pool's engine operations: NULL unless the pool is shared. */
+static inline mln_journal_t *mln_pool_journal(mln_alloc_t *pool)
+{
+    return pool != NULL && pool->shared != NULL ? &pool->shared->journal : NULL;
+}
+
+/* Begin and end the destruction of sub-pool `child` (a multi-step operation). */
+void mln_shared_destroy_begin(mln_alloc_t *shm, mln_alloc_t *child);
+void mln_shared_destroy_end(mln_alloc_t *shm);
+
+/*
+ * Recover after a lock holder died (lock held by the caller): undo, rebuild,
+ * finish, verify. Idempotent. Returns false and marks the pool failed when
+ * the pool cannot be trusted.
+ */
+bool mln_shared_recover(mln_alloc_t *shm);
+
+#endif /* MLN_ALLOC_SHARED_H */
