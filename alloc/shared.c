@@ -23,6 +23,9 @@ mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_
     sh->lock = attr->lock;
     sh->unlock = attr->unlock;
     sh->failed = 0;
+    sh->holder = 0;
+    sh->recoveries = 0;
+    sh->repairs = 0;
     mln_journal_init(&sh->journal);
     pool->shared = sh;
     return pool;
@@ -166,6 +169,9 @@ bool mln_shared_recover(mln_alloc_t *shm)
     mln_journal_t *j = &sh->journal;
     if (sh->failed)
         return false;
+    sh->recoveries++;
+    if (mln_journal_dirty(j))
+        sh->repairs++;
     mln_journal_undo(j);
     if (!mln_engine_rebuild(&shm->engine))
         goto failed;
@@ -194,14 +200,17 @@ bool mln_shared_enter(mln_alloc_t *shm)
     struct mln_shared *sh = shm->shared;
     if (sh->failed || sh->lock(sh->locker) != 0)
         return false; /* no lock taken, so none to give back */
-    if (!sh->failed && (!mln_journal_dirty(&sh->journal) || mln_shared_recover(shm)))
+    if (!sh->failed && (!mln_journal_dirty(&sh->journal) || mln_shared_recover(shm))) {
+        sh->holder = mln_platform_owner_id();
         return true;
+    }
     sh->unlock(sh->locker);
     return false;
 }
 
 void mln_shared_leave(mln_alloc_t *shm)
 {
+    shm->shared->holder = 0;
     shm->shared->unlock(shm->shared->locker);
 }
 

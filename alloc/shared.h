@@ -29,6 +29,9 @@ struct mln_shared {
     mln_alloc_shm_lock_cb_t lock;
     mln_alloc_shm_lock_cb_t unlock;
     volatile int failed; /* recovery failed: the pool refuses all work */
+    volatile unsigned long holder;     /* owner id of the sub-pool lock holder, 0: none */
+    volatile unsigned long recoveries; /* recoveries run (a lock holder died) */
+    volatile unsigned long repairs;    /* of which found an operation torn and repaired it */
     mln_journal_t journal;
 };
 

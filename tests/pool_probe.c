@@ -126,3 +126,7 @@ void probe_shared_mark_dirty(mln_alloc_t *shm)
 }
 
 void probe_corrupt_head(void *ptr, size_t value) { block_from_payload(ptr)->head = value; }
+
+unsigned long probe_shared_recoveries(const mln_alloc_t *shm) { return shm->shared->recoveries; }
+unsigned long probe_shared_holder(const mln_alloc_t *shm) { return shm->shared->holder; }
+unsigned long probe_shared_repairs(const mln_alloc_t *shm) { return shm->shared->repairs; }

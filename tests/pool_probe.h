@@ -53,6 +53,12 @@ void probe_shared_torn_free(mln_alloc_t *shm, void *ptr);
 void *probe_shared_torn_alloc(mln_alloc_t *shm, size_t bytes);
 /* Leave the journal dirty with nothing to undo (a death right after locking). */
 void probe_shared_mark_dirty(mln_alloc_t *shm);
+/* Recoveries a shared pool has run, repairs of torn operations among them, and
+ * who holds its sub-pool lock (0: nobody). */
+unsigned long probe_shared_recoveries(const mln_alloc_t *shm);
+unsigned long probe_shared_repairs(const mln_alloc_t *shm);
+unsigned long probe_shared_holder(const mln_alloc_t *shm);
+
 /* Overwrite the head word of the block at ptr (to make recovery's walk fail). */
 void probe_corrupt_head(void *ptr, size_t value);
 

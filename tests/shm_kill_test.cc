@@ -1,0 +1,157 @@
+// Workers looping through sub-pool operations on a shared pool are SIGKILLed
+// at random moments, many of them while holding the pool's lock; new workers
+// take their place. Nothing may deadlock, the pool must verify clean, and its
+// bytes in use must match what the survivors hold.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include "mln_alloc.h"
+#include "tests/pool_probe.h"
+
+namespace {
+
+constexpr int kWorkers = 4;
+constexpr int kKills = 3000;  // MLN_KILLS overrides, for long runs
+constexpr int kTimeLimitSeconds = 100;
+
+int KillsWanted() {
+  const char *env = std::getenv("MLN_KILLS");
+  return env != nullptr ? std::atoi(env) : kKills;
+}
+
+// Shared between the master and the workers (its own mapping).
+struct Shared {
+  volatile int stop;
+};
+
+Shared *shared_state;
+
+// Creates a sub-pool, works it (small blocks, large ones that need a span of
+// their own, growth), checks contents, destroys it; again and again.
+int Worker(mln_alloc_t *pool, unsigned seed) {
+  std::mt19937 rng(seed);
+  while (!shared_state->stop) {
+    mln_alloc_t *sub = mln_alloc_init(pool);
+    if (sub == nullptr) return 1;
+    struct Live { unsigned char *p; size_t n; unsigned char fill; };
+    std::vector<Live> live;
+    int ops = 20 + rng() % 60;
+    for (int op = 0; op < ops; op++) {
+      if (live.size() < 64 && rng() % 3 != 0) {
+        // One in three needs a span of its own, taken (and given back) under the lock.
+        size_t n = rng() % 3 == 0 ? 65536 + rng() % 60000 : 128 + rng() % 4000;
+        auto *p = static_cast<unsigned char *>(mln_alloc_m(sub, n));
+        if (p == nullptr) return 2;
+        unsigned char fill = static_cast<unsigned char>(rng());
+        // Both ends only: time spent filling is time not spent in the lock.
+        std::memset(p, fill, 64);
+        std::memset(p + n - 64, fill, 64);
+        live.push_back({p, n, fill});
+      } else if (!live.empty()) {
+        size_t i = rng() % live.size();
+        for (size_t k = 0; k < 64; k++)
+          if (live[i].p[k] != live[i].fill || live[i].p[live[i].n - 1 - k] != live[i].fill) return 3;
+        mln_alloc_free(live[i].p);
+        live[i] = live.back();
+        live.pop_back();
+      }
+    }
+    mln_alloc_destroy(sub);
+  }
+  return 0;
+}
+
+double Seconds() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+TEST(ShmKill, RandomKillsNeverDeadlockOrCorrupt) {
+  shared_state = static_cast<Shared *>(mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE,
+                                            MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+  ASSERT_NE(shared_state, MAP_FAILED);
+  shared_state->stop = 0;
+  void *mutex = mln_alloc_shm_mutex_create();
+  struct mln_alloc_shm_attr_s attr = {16 << 20, mutex, mln_alloc_shm_mutex_lock,
+                                      mln_alloc_shm_mutex_unlock};
+  mln_alloc_t *pool = mln_alloc_shm_init(&attr);
+  ASSERT_NE(pool, nullptr);
+
+  std::mt19937 rng(12345);
+  std::vector<pid_t> workers;
+  unsigned seed = 1;
+  auto spawn = [&]() {
+    pid_t pid = fork();
+    if (pid == 0) _exit(Worker(pool, seed));
+    seed++;
+    return pid;
+  };
+  for (int w = 0; w < kWorkers; w++) workers.push_back(spawn());
+
+  // A deadlock fails the test instead of hanging it (the long runs' master
+  // re-arms this alarm after every kill).
+  alarm(kTimeLimitSeconds + 60);
+  double start = Seconds();
+  int kills = 0, kills_holding_lock = 0, bad_exits = 0;
+  const int wanted = KillsWanted();
+  const double time_limit = wanted > kKills ? 1e9 : kTimeLimitSeconds;
+  while (kills < wanted && Seconds() - start < time_limit) {
+    usleep(rng() % 2000);
+    size_t victim = rng() % workers.size();
+    pid_t pid = workers[victim];
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)) bad_exits++;
+    if (probe_shared_holder(pool) == static_cast<unsigned long>(pid)) kills_holding_lock++;
+    kills++;
+    // Its sub-pools return to the pool; taking the lock repairs the pool
+    // first if the worker died inside an operation.
+    ASSERT_GE(mln_alloc_shm_reclaim(pool, static_cast<unsigned long>(pid)), 0);
+    workers[victim] = spawn();
+    if (wanted > kKills) alarm(60);
+  }
+  double elapsed = Seconds() - start;
+
+  shared_state->stop = 1;
+  for (pid_t pid : workers) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "survivor " << pid;
+  }
+  alarm(0);
+  unsigned long recovered = probe_shared_recoveries(pool);
+  unsigned long repaired = probe_shared_repairs(pool);
+  std::printf("kills: %d in %.1f s; %lu died holding the lock (seen %d times by the master),"
+              " %lu of them inside an operation, repaired\n",
+              kills, elapsed, recovered, kills_holding_lock, repaired);
+  EXPECT_GE(kills, std::min(wanted, 1000));
+  EXPECT_GT(recovered, 0u);
+  EXPECT_GT(repaired, 0u);
+  EXPECT_EQ(bad_exits, 0);
+  ASSERT_EQ(mln_alloc_shm_mutex_lock(mutex), 0);
+  EXPECT_EQ(mln_alloc_shm_recover(pool), 0);  // full integrity walk
+  mln_alloc_shm_mutex_unlock(mutex);
+  EXPECT_EQ(mln_alloc_shm_failed(pool), 0);
+  EXPECT_EQ(probe_check_tree(pool), nullptr);
+  // The survivors destroyed their sub-pools and the dead ones were reclaimed:
+  // nobody holds anything, so nothing may be in use.
+  EXPECT_EQ(probe_used_bytes(pool), 0u);
+  mln_alloc_destroy(pool);
+  mln_alloc_shm_mutex_destroy(mutex);
+}
+
+}  // namespace
