@@ -6,7 +6,9 @@
  * page faults. Emptied spans up to CACHE_SPAN_MAX bytes are therefore kept,
  * CACHE_SLOTS at most and CACHE_BYTES_MAX in all, and handed out again.
  * Root pools in different threads share the cache, so a mutex guards it; the
- * lookup scans a fixed number of slots, so it is O(1).
+ * lookup scans a fixed number of slots, so it is O(1). Around fork the lock
+ * is taken and released (pthread_atfork), so that a child forked while
+ * another thread was inside the cache does not inherit a held lock.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -35,6 +37,11 @@ static size_t page_size(void)
     long size = sysconf(_SC_PAGESIZE);
     return size > 0 ? (size_t)size : 4096;
 }
+
+static void cache_lock(void) { pthread_mutex_lock(&cache.lock); }
+static void cache_unlock(void) { pthread_mutex_unlock(&cache.lock); }
+static void register_fork_handlers(void) { pthread_atfork(cache_lock, cache_unlock, cache_unlock); }
+static pthread_once_t fork_handlers_once = PTHREAD_ONCE_INIT;
 
 /* Take the smallest cached span of at least `size` bytes but at most twice that. */
 static void *cache_take(size_t *size)
@@ -82,6 +89,7 @@ static int cache_put(void *mem, size_t size)
 
 void *mln_platform_span_acquire(size_t *size)
 {
+    pthread_once(&fork_handlers_once, register_fork_handlers);
     size_t page = page_size();
     if (*size > SIZE_MAX - page)
         return NULL;
