@@ -1,14 +1,22 @@
 /*
- * os_spans.c: spans for root pools, from mmap, with a small process-wide cache.
+ * os_spans.c: spans for root pools, from mmap, with a process-wide cache.
  *
- * Creating and destroying pools in a loop (a pool per request, say) would
- * otherwise map and unmap memory every time, and every fresh mapping costs
- * page faults. Emptied spans up to CACHE_SPAN_MAX bytes are therefore kept,
- * CACHE_SLOTS at most and CACHE_BYTES_MAX in all, and handed out again.
- * Root pools in different threads share the cache, so a mutex guards it; the
- * lookup scans a fixed number of slots, so it is O(1). Around fork the lock
- * is taken and released (pthread_atfork), so that a child forked while
- * another thread was inside the cache does not inherit a held lock.
+ * Creating and destroying pools in a loop (a pool per request, a burst of
+ * allocations dropped at once) would otherwise map and unmap memory every
+ * time, and every fresh mapping costs a page fault per page touched. So
+ * emptied spans are kept, in buckets by size (bucket k holds spans of
+ * [2^k, 2^(k+1)) bytes, as a stack threaded through the spans themselves),
+ * and handed out again: O(1) under one mutex, since root pools in different
+ * threads share the cache.
+ *
+ * Within reason: the first CACHE_HOT_BYTES stay as they are; beyond that, a
+ * cached span is marked MADV_FREE, so the kernel may take its pages back
+ * under memory pressure while a reuse before then costs no fault; beyond
+ * CACHE_MAX_BYTES, spans are unmapped.
+ *
+ * Around fork the lock is taken and released (pthread_atfork), so that a
+ * child forked while another thread was inside the cache does not inherit a
+ * held lock.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -17,20 +25,26 @@
 
 #include "alloc/platform.h"
 
-enum { CACHE_SLOTS = 16 };
-#define CACHE_SPAN_MAX ((size_t)4 << 20)
-#define CACHE_BYTES_MAX ((size_t)32 << 20)
+#define CACHE_HOT_BYTES ((size_t)64 << 20)
+#define CACHE_MAX_BYTES ((size_t)1 << 30)
+enum { BUCKETS = sizeof(size_t) * 8 };
 
+/* Written into the first bytes of a cached span. */
 struct cached_span {
-    void *mem;
-    size_t size; /* 0: the slot is empty */
+    struct cached_span *next;
+    size_t size;
 };
 
 static struct {
     pthread_mutex_t lock;
     size_t bytes;
-    struct cached_span slots[CACHE_SLOTS];
+    struct cached_span *bucket[BUCKETS];
 } cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void cache_lock(void) { pthread_mutex_lock(&cache.lock); }
+static void cache_unlock(void) { pthread_mutex_unlock(&cache.lock); }
+static void register_fork_handlers(void) { pthread_atfork(cache_lock, cache_unlock, cache_unlock); }
+static pthread_once_t fork_handlers_once = PTHREAD_ONCE_INIT;
 
 static size_t page_size(void)
 {
@@ -38,52 +52,57 @@ static size_t page_size(void)
     return size > 0 ? (size_t)size : 4096;
 }
 
-static void cache_lock(void) { pthread_mutex_lock(&cache.lock); }
-static void cache_unlock(void) { pthread_mutex_unlock(&cache.lock); }
-static void register_fork_handlers(void) { pthread_atfork(cache_lock, cache_unlock, cache_unlock); }
-static pthread_once_t fork_handlers_once = PTHREAD_ONCE_INIT;
-
-/* Take the smallest cached span of at least `size` bytes but at most twice that. */
-static void *cache_take(size_t *size)
+static unsigned floor_log2(size_t x)
 {
-    void *mem = NULL;
-    pthread_mutex_lock(&cache.lock);
-    struct cached_span *best = NULL;
-    for (int i = 0; i < CACHE_SLOTS; i++) {
-        struct cached_span *slot = &cache.slots[i];
-        if (slot->size >= *size && slot->size / 2 <= *size &&
-            (best == NULL || slot->size < best->size))
-            best = slot;
-    }
-    if (best != NULL) {
-        mem = best->mem;
-        *size = best->size;
-        cache.bytes -= best->size;
-        best->size = 0;
-    }
-    pthread_mutex_unlock(&cache.lock);
-    return mem;
+    return (unsigned)(sizeof(unsigned long long) * 8 - 1) - (unsigned)__builtin_clzll(x);
 }
 
-/* Keep a span in the cache if it fits; returns whether it was kept. */
+/*
+ * A cached span of at least *size bytes: from the bucket holding *size, if
+ * its top span is large enough, else from the next bucket up, whose spans
+ * all are (at most about twice the request).
+ */
+static void *cache_take(size_t *size)
+{
+    unsigned k = floor_log2(*size);
+    cache_lock();
+    struct cached_span *span = cache.bucket[k];
+    if (span == NULL || span->size < *size) {
+        k++;
+        span = k < BUCKETS ? cache.bucket[k] : NULL;
+    }
+    if (span != NULL) {
+        cache.bucket[k] = span->next;
+        __atomic_store_n(&cache.bytes, cache.bytes - span->size, __ATOMIC_RELAXED);
+        *size = span->size;
+    }
+    cache_unlock();
+    return span;
+}
+
+/* Keep a span if the cache has room; returns whether it was kept. */
 static int cache_put(void *mem, size_t size)
 {
-    if (size > CACHE_SPAN_MAX)
+    /* Cold spans are marked before they enter the cache, while no one else
+     * can write to them: MADV_FREE may drop any page not written after it.
+     * The first page, which holds the cache's header, is left alone. The
+     * unlocked read of the total only steers this heuristic. */
+    size_t total = __atomic_load_n(&cache.bytes, __ATOMIC_RELAXED);
+    if (total + size > CACHE_MAX_BYTES)
         return 0;
-    int kept = 0;
-    pthread_mutex_lock(&cache.lock);
-    if (cache.bytes + size <= CACHE_BYTES_MAX) {
-        for (int i = 0; i < CACHE_SLOTS; i++) {
-            if (cache.slots[i].size == 0) {
-                cache.slots[i].mem = mem;
-                cache.slots[i].size = size;
-                cache.bytes += size;
-                kept = 1;
-                break;
-            }
-        }
+    if (total + size > CACHE_HOT_BYTES && size > page_size())
+        madvise((char *)mem + page_size(), size - page_size(), MADV_FREE);
+    cache_lock();
+    int kept = cache.bytes + size <= CACHE_MAX_BYTES;
+    if (kept) {
+        struct cached_span *span = mem;
+        unsigned k = floor_log2(size);
+        span->size = size;
+        span->next = cache.bucket[k];
+        cache.bucket[k] = span;
+        __atomic_store_n(&cache.bytes, cache.bytes + size, __ATOMIC_RELAXED);
     }
-    pthread_mutex_unlock(&cache.lock);
+    cache_unlock();
     return kept;
 }
 
