@@ -81,14 +81,17 @@ mln_block_t *mln_engine_find(const mln_engine_t *e, size_t size)
 {
     size_t fit = mln_engine_fit_size(size);
     if (fit >= MLN_BIN_LIMIT)
-        return NULL;
+        return e->wild != NULL && block_size(e->wild) >= size ? e->wild : NULL;
     unsigned fl, sl;
     mln_engine_bin_of(fit, &fl, &sl);
     uint32_t sl_map = e->sl_bitmap[fl] & (~(uint32_t)0 << sl);
     if (sl_map == 0) {
         uint32_t fl_map = fl + 1u < 32u ? e->fl_bitmap & (~(uint32_t)0 << (fl + 1u)) : 0;
-        if (fl_map == 0)
+        if (fl_map == 0) {
+            if (e->wild != NULL && block_size(e->wild) >= size)
+                return e->wild;
             return exact_bin_head(e, size);
+        }
         fl = lowest_bit(fl_map);
         sl_map = e->sl_bitmap[fl];
     }
@@ -104,11 +107,12 @@ void mln_engine_mark_free(mln_block_t *b)
 }
 
 /*
- * Cut a used block down to `size` bytes and give the tail to the bins, merged
- * with the free block after it if there is one. Tails too small to be a block
- * stay inside b.
+ * Cut a used block down to `size` bytes and give the tail back, merged with
+ * the free block after it if there is one. The tail becomes the wilderness
+ * when it joins the wilderness (or `to_wild` says it came from there), else
+ * it goes to the bins. Tails too small to be a block stay inside b.
  */
-static void trim_tail(mln_engine_t *e, mln_block_t *b, size_t size)
+static void trim_tail(mln_engine_t *e, mln_block_t *b, size_t size, bool to_wild)
 {
     MLN_ASSERT(!block_is_free(b) && size <= block_size(b));
     size_t tail_size = block_size(b) - size;
@@ -120,11 +124,38 @@ static void trim_tail(mln_engine_t *e, mln_block_t *b, size_t size)
     mln_block_t *tail = block_next(b);
     tail->head = tail_size;
     if (block_is_free(after)) {
-        bin_remove(e, after);
+        if (after == e->wild)
+            to_wild = true;
+        else
+            bin_remove(e, after);
         block_set_size(tail, tail_size + block_size(after));
     }
     mln_engine_mark_free(tail);
-    mln_engine_bin_insert(e, tail);
+    if (to_wild)
+        e->wild = tail;
+    else
+        mln_engine_bin_insert(e, tail);
+}
+
+/*
+ * Take `size` bytes from the front of the wilderness: a bump allocation, the
+ * fast path of a fresh span. What remains stays the wilderness.
+ */
+static void carve_wild(mln_engine_t *e, mln_block_t *b, size_t size)
+{
+    MLN_ASSERT(b == e->wild && block_size(b) >= size);
+    size_t rest = block_size(b) - size;
+    if (rest < MLN_BLOCK_MIN) { /* all of it */
+        e->wild = NULL;
+        block_clear_flag(b, MLN_FREE);
+        block_clear_flag(block_next(b), MLN_PREV_FREE);
+        return;
+    }
+    b->head = size | (b->head & MLN_FIRST); /* used; the block before is used */
+    mln_block_t *w = block_next(b);
+    w->head = rest | MLN_FREE;
+    block_write_footer(w); /* the block after w keeps its MLN_PREV_FREE */
+    e->wild = w;
 }
 
 void mln_engine_init(mln_engine_t *e)
@@ -133,6 +164,7 @@ void mln_engine_init(mln_engine_t *e)
     for (unsigned i = 0; i < MLN_FL_COUNT_MAX; i++)
         e->sl_bitmap[i] = 0;
     e->spans = NULL;
+    e->wild = NULL;
 }
 
 static void span_link(mln_engine_t *e, mln_span_t *span)
@@ -168,7 +200,10 @@ mln_span_t *mln_engine_add_span(mln_engine_t *e, void *mem, size_t size, unsigne
 {
     mln_block_t *b = span_format(e, mem, size, kind);
     mln_engine_mark_free(b);
-    mln_engine_bin_insert(e, b);
+    /* The newest span is the wilderness; the previous one joins the bins. */
+    if (e->wild != NULL)
+        mln_engine_bin_insert(e, e->wild);
+    e->wild = b;
     return mem;
 }
 
@@ -187,10 +222,14 @@ mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner)
     if (b == NULL)
         return NULL;
     MLN_ASSERT(block_size(b) >= block_bytes);
-    bin_remove(e, b);
-    block_clear_flag(b, MLN_FREE);
-    block_clear_flag(block_next(b), MLN_PREV_FREE);
-    trim_tail(e, b, block_bytes);
+    if (b == e->wild) {
+        carve_wild(e, b, block_bytes);
+    } else {
+        bin_remove(e, b);
+        block_clear_flag(b, MLN_FREE);
+        block_clear_flag(block_next(b), MLN_PREV_FREE);
+        trim_tail(e, b, block_bytes, false);
+    }
     b->link = owner;
     return b;
 }
@@ -211,14 +250,23 @@ mln_span_t *mln_engine_free(mln_engine_t *e, mln_block_t *b)
         b = prev;
     }
     mln_block_t *next = block_next(b);
+    bool wild = false;
     if (block_is_free(next)) {
-        bin_remove(e, next);
+        wild = next == e->wild;
+        if (!wild)
+            bin_remove(e, next);
         block_set_size(b, block_size(b) + block_size(next));
     }
     mln_engine_mark_free(b);
-    if (block_is_first(b) && block_is_sentinel(block_next(b)))
+    if (block_is_first(b) && block_is_sentinel(block_next(b))) {
+        if (wild)
+            e->wild = NULL;
         return span_of_first_block(b);
-    mln_engine_bin_insert(e, b);
+    }
+    if (wild)
+        e->wild = b; /* the wilderness grows backwards */
+    else
+        mln_engine_bin_insert(e, b);
     return NULL;
 }
 
@@ -226,11 +274,16 @@ void mln_engine_keep_span(mln_engine_t *e, mln_span_t *span)
 {
     mln_block_t *b = (mln_block_t *)(void *)((char *)span + MLN_SPAN_HEADER);
     MLN_ASSERT(block_is_free(b) && block_is_sentinel(block_next(b)));
-    mln_engine_bin_insert(e, b);
+    if (e->wild == NULL)
+        e->wild = b;
+    else
+        mln_engine_bin_insert(e, b);
 }
 
 void mln_engine_remove_span(mln_engine_t *e, mln_span_t *span)
 {
+    MLN_ASSERT(e->wild == NULL || (char *)e->wild < (char *)span ||
+               (char *)e->wild >= (char *)span + span->size);
     if (span->next == span) {
         MLN_ASSERT(e->spans == span);
         e->spans = NULL;
@@ -246,14 +299,19 @@ bool mln_engine_resize(mln_engine_t *e, mln_block_t *b, size_t block_bytes)
 {
     MLN_ASSERT(!block_is_free(b) && block_bytes >= MLN_BLOCK_MIN);
     size_t size = block_size(b);
+    bool wild = false;
     if (block_bytes > size) {
         mln_block_t *next = block_next(b);
         if (!block_is_free(next) || size + block_size(next) < block_bytes)
             return false;
-        bin_remove(e, next);
+        wild = next == e->wild;
+        if (wild)
+            e->wild = NULL; /* given back by trim_tail, if anything is left */
+        else
+            bin_remove(e, next);
         block_set_size(b, size + block_size(next));
         block_clear_flag(block_next(b), MLN_PREV_FREE);
     }
-    trim_tail(e, b, block_bytes);
+    trim_tail(e, b, block_bytes, wild);
     return true;
 }

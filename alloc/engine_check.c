@@ -90,6 +90,11 @@ const char *mln_engine_check(const mln_engine_t *e, mln_owner_check_fn owner_ok,
     const char *problem = check_bins(e, &members);
     if (problem != NULL)
         return problem;
+    if (e->wild != NULL) {
+        CHECK(block_is_free(e->wild) && block_is_sentinel(block_next(e->wild)),
+              "the wilderness is not the free end of a span");
+        members++; /* the one free block outside the bins */
+    }
     CHECK(members == free_blocks, "free blocks and bin members differ in number");
     if (used_bytes != NULL)
         *used_bytes = used;

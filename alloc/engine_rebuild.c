@@ -51,6 +51,7 @@ bool mln_engine_rebuild(mln_engine_t *e)
     e->fl_bitmap = 0;
     for (unsigned i = 0; i < MLN_FL_COUNT_MAX; i++)
         e->sl_bitmap[i] = 0;
+    e->wild = NULL; /* everything free goes to the bins */
     mln_span_t *span = e->spans;
     if (span == NULL)
         return true;

@@ -93,7 +93,7 @@ const char *probe_engine_check(probe_engine *e)
 
 size_t probe_engine_largest(probe_engine *e)
 {
-    size_t largest = 0;
+    size_t largest = e->engine.wild != NULL ? block_payload_size(e->engine.wild) : 0;
     for (unsigned fl = 0; fl < MLN_FL_COUNT_MAX; fl++)
         for (unsigned sl = 0; sl < MLN_SL_COUNT; sl++)
             if ((e->engine.sl_bitmap[fl] >> sl) & 1u)

@@ -41,7 +41,7 @@ void *probe_engine_alloc(probe_engine *e, size_t bytes);
 void probe_engine_free(probe_engine *e, void *ptr);
 int probe_engine_resize(probe_engine *e, void *ptr, size_t bytes);
 const char *probe_engine_check(probe_engine *e);
-/* Payload bytes of the largest free block. */
+/* Payload bytes of the largest free block (in the bins or the wilderness). */
 size_t probe_engine_largest(probe_engine *e);
 
 /*
