@@ -25,7 +25,7 @@
 
 #include "alloc/platform.h"
 
-#define CACHE_HOT_BYTES ((size_t)64 << 20)
+#define CACHE_HOT_BYTES ((size_t)128 << 20)
 #define CACHE_MAX_BYTES ((size_t)1 << 30)
 enum { BUCKETS = sizeof(size_t) * 8 };
 
