@@ -91,7 +91,15 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
         return NULL;
     if (resize_in_place(pool, b, block_bytes))
         return ptr;
-    void *moved = mln_alloc_m(pool, size);
+    void *moved = NULL;
+    if (pool->shared == NULL && block_bytes <= pool->policy->large_block_bytes) {
+        /* A block that grew once will likely grow again: place it where the
+         * next growth can happen in place. */
+        mln_block_t *nb = mln_engine_alloc_at_end(&pool->engine, block_bytes, pool);
+        moved = nb != NULL ? block_payload(nb) : NULL;
+    }
+    if (moved == NULL)
+        moved = mln_alloc_m(pool, size);
     if (moved == NULL)
         return NULL;
     size_t old_bytes = block_payload_size(b);

@@ -234,6 +234,16 @@ mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner)
     return b;
 }
 
+mln_block_t *mln_engine_alloc_at_end(mln_engine_t *e, size_t block_bytes, void *owner)
+{
+    mln_block_t *b = e->wild;
+    if (b == NULL || block_size(b) < block_bytes)
+        return mln_engine_alloc(e, block_bytes, owner);
+    carve_wild(e, b, block_bytes);
+    b->link = owner;
+    return b;
+}
+
 static mln_span_t *span_of_first_block(mln_block_t *b)
 {
     MLN_ASSERT(block_is_first(b));

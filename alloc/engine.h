@@ -153,6 +153,13 @@ mln_block_t *mln_engine_add_span_used(mln_engine_t *e, void *mem, size_t size,
 mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner);
 
 /*
+ * As mln_engine_alloc, but from the wilderness when it is large enough: for
+ * a block that is likely to grow again (a reallocation that had to move), so
+ * that its next growth happens in place. O(1).
+ */
+mln_block_t *mln_engine_alloc_at_end(mln_engine_t *e, size_t block_bytes, void *owner);
+
+/*
  * Free a used block, merging it with free neighbours. Returns NULL normally;
  * when the span it belongs to has become entirely free, returns that span
  * and leaves its single free block out of the bins: the caller then either
