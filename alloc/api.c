@@ -23,7 +23,14 @@ mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
         return NULL;
     if (block_bytes > pool->policy->large_block_bytes)
         return mln_pool_alloc_large(pool, block_bytes);
-    mln_block_t *b = mln_engine_alloc(&pool->engine, block_bytes, pool);
+    mln_block_t *b = mln_quick_pop(&pool->quick, block_bytes);
+    if (b != NULL)
+        return b;
+    b = mln_engine_alloc(&pool->engine, block_bytes, pool);
+    if (b != NULL)
+        return b;
+    mln_pool_flush_quick(pool); /* cached blocks may merge into what is needed */
+    b = mln_engine_alloc(&pool->engine, block_bytes, pool);
     if (b != NULL || !mln_pool_grow(pool, block_bytes))
         return b;
     return mln_engine_alloc(&pool->engine, block_bytes, pool);
@@ -36,6 +43,8 @@ void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b)
             mln_shared_give(pool, b);
         return;
     }
+    if (mln_quick_push(&pool->quick, b, block_size(b)))
+        return;
     mln_span_t *emptied = mln_engine_free(&pool->engine, b);
     if (emptied != NULL)
         mln_pool_span_emptied(pool, emptied);

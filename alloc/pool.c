@@ -123,6 +123,7 @@ static mln_alloc_t *pool_setup(void *mem, size_t bytes, size_t extra_bytes,
 {
     mln_alloc_t *pool = mem;
     mln_engine_init(&pool->engine);
+    mln_quick_init(&pool->quick);
     pool->parent = parent;
     pool->first_child = NULL;
     pool->prev_sibling = pool->next_sibling = NULL;
@@ -296,6 +297,34 @@ void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span)
     }
 }
 
+void mln_pool_flush_quick(mln_alloc_t *pool)
+{
+    for (size_t c = 0; c < MLN_QUICK_CLASSES; c++) {
+        while (pool->quick.count[c] != 0) {
+            mln_block_t *b = mln_quick_pop(&pool->quick, c * MLN_ALIGN);
+            mln_span_t *emptied = mln_engine_free(&pool->engine, b);
+            if (emptied != NULL)
+                mln_pool_span_emptied(pool, emptied);
+        }
+    }
+}
+
+/* The front cache holds used blocks of the pool, each in the list of its size. */
+static const char *check_quick(const mln_alloc_t *pool, size_t *cached_bytes)
+{
+    for (size_t c = 0; c < MLN_QUICK_CLASSES; c++) {
+        if (pool->quick.count[c] > MLN_QUICK_DEPTH)
+            return "front cache list over its depth";
+        mln_block_t *b = pool->quick.top[c];
+        for (unsigned n = 0; n < pool->quick.count[c]; n++, b = *mln_quick_next_slot(b)) {
+            if (b == NULL || block_is_free(b) || b->link != pool || block_size(b) != c * MLN_ALIGN)
+                return "front cache holds a block it should not";
+            *cached_bytes += block_size(b);
+        }
+    }
+    return NULL;
+}
+
 static bool is_owner(const void *pool, const void *tag)
 {
     return mln_pool_is_owner(pool, tag);
@@ -303,5 +332,11 @@ static bool is_owner(const void *pool, const void *tag)
 
 const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes)
 {
-    return mln_engine_check(&pool->engine, is_owner, pool, used_bytes);
+    size_t used = 0, cached = 0;
+    const char *problem = mln_engine_check(&pool->engine, is_owner, pool, &used);
+    if (problem == NULL)
+        problem = check_quick(pool, &cached);
+    if (used_bytes != NULL)
+        *used_bytes = used - cached;
+    return problem;
 }

@@ -15,6 +15,7 @@
 
 #include "alloc/engine.h"
 #include "alloc/mln_alloc.h"
+#include "alloc/quick.h"
 
 /* What a span is, which decides what happens when it becomes empty. */
 enum mln_span_kind {
@@ -35,6 +36,7 @@ struct mln_shared;
 
 struct mln_alloc_s {
     mln_engine_t engine;
+    mln_quick_t quick; /* front cache of small freed blocks (unused by shared pools) */
     mln_alloc_t *parent; /* source of spans; NULL: the platform or a fixed region */
     mln_alloc_t *first_child;
     mln_alloc_t *prev_sibling;
@@ -69,6 +71,9 @@ mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, voi
 /* Smallest region mln_pool_init_fixed accepts with `extra_bytes`. */
 size_t mln_pool_fixed_min_size(size_t extra_bytes);
 
+/* Hand every block of the front cache back to the engine. O(MLN_QUICK_CLASSES * MLN_QUICK_DEPTH). */
+void mln_pool_flush_quick(mln_alloc_t *pool);
+
 /* Decide the fate of a span that mln_engine_free reported empty. */
 void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span);
 
@@ -84,9 +89,9 @@ static inline bool mln_pool_is_owner(const mln_alloc_t *pool, const void *tag)
 
 /*
  * Integrity walk of `pool` alone (not its descendants), O(blocks): NULL when
- * every engine invariant holds, else a message. `used_bytes` (optional)
- * receives the bytes of used blocks, headers included, minus the pool's own
- * control structure. A test and debug aid.
+ * every engine invariant holds and the front cache is sound, else a message.
+ * `used_bytes` (optional) receives the bytes of blocks in use (headers
+ * included; blocks in the front cache are not in use). A test and debug aid.
  */
 const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes);
 

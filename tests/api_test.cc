@@ -206,14 +206,42 @@ TEST_F(ApiTest, LargeBlockReallocKeepsContents) {
 }
 
 TEST_F(ApiTest, GrowsBeyondItsFirstSpanAndKeepsASpare) {
-  std::vector<void *> blocks;
-  for (int i = 0; i < 20000; i++) blocks.push_back(mln_alloc_m(pool_, 200));
+  std::vector<void *> blocks;  // 600 bytes: above the front cache's sizes
+  for (int i = 0; i < 8000; i++) blocks.push_back(mln_alloc_m(pool_, 600));
   EXPECT_GT(probe_span_count(pool_), 2u);
   EXPECT_EQ(probe_check_tree(pool_), nullptr);
   for (void *p : blocks) mln_alloc_free(p);
   EXPECT_EQ(probe_span_count(pool_), 1u);  // only the home span stays in use
   EXPECT_TRUE(probe_has_spare(pool_));
   EXPECT_EQ(probe_used_bytes(pool_), 0u);
+}
+
+TEST_F(ApiTest, FreedSmallBlocksComeBackFirst) {
+  void *a = mln_alloc_m(pool_, 100);
+  void *guard = mln_alloc_m(pool_, 100);
+  mln_alloc_free(a);
+  EXPECT_EQ(mln_alloc_m(pool_, 100), a);  // the same size reuses it at once
+  mln_alloc_free(a);
+  mln_alloc_free(guard);
+}
+
+TEST_F(ApiTest, CachedSmallBlocksNeverMakeThePoolGrow) {
+  // Fill the home span with small blocks and free them all (some stay in the
+  // front cache), then ask for one block as large as they were together: the
+  // cache is handed back and merged first, so no span is added.
+  std::vector<void *> home;
+  for (void *p; probe_span_count(pool_) == 1 && (p = mln_alloc_m(pool_, 200)) != nullptr;)
+    home.push_back(p);
+  mln_alloc_free(home.back());  // the one that made it grow (its span becomes the spare)
+  home.pop_back();
+  ASSERT_EQ(probe_span_count(pool_), 1u);
+  size_t capacity = home.size() * 200;
+  for (void *p : home) mln_alloc_free(p);
+  EXPECT_EQ(probe_used_bytes(pool_), 0u);
+  void *big = mln_alloc_m(pool_, capacity);
+  EXPECT_NE(big, nullptr);
+  EXPECT_EQ(probe_span_count(pool_), 1u);
+  mln_alloc_free(big);
 }
 
 TEST_F(ApiTest, DestroyNullIsANoOp) { mln_alloc_destroy(nullptr); }

@@ -1,0 +1,73 @@
+/*
+ * quick.h: a pool's front cache of small freed blocks.
+ *
+ * Freeing a block and allocating one of the same size soon after is the
+ * commonest pattern there is; going through the engine each time costs a
+ * merge and a split that the next call undoes. So a pool keeps, per block
+ * size up to MLN_QUICK_MAX, a short LIFO of freed blocks (at most
+ * MLN_QUICK_DEPTH): freeing pushes, allocating pops, a few instructions
+ * each. To the engine these blocks are still in use; they go back to it
+ * when a list is full, and all of them at once before the pool takes a new
+ * span (mln_quick_flush), so cached memory never makes a pool grow.
+ *
+ * Shared pools have no front cache: their operations are journaled one by
+ * one and may come from any process.
+ */
+#ifndef MLN_ALLOC_QUICK_H
+#define MLN_ALLOC_QUICK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alloc/block.h"
+
+#define MLN_QUICK_MAX ((size_t)512)
+#define MLN_QUICK_DEPTH 8u
+#define MLN_QUICK_CLASSES (MLN_QUICK_MAX / MLN_ALIGN + 1)
+
+typedef struct mln_quick {
+    uint8_t count[MLN_QUICK_CLASSES];          /* blocks cached per size */
+    mln_block_t *top[MLN_QUICK_CLASSES];       /* valid only while count > 0 */
+} mln_quick_t;
+
+static inline void mln_quick_init(mln_quick_t *q)
+{
+    for (size_t i = 0; i < MLN_QUICK_CLASSES; i++)
+        q->count[i] = 0;
+}
+
+/* The next block down a list is kept in the cached block's first payload word. */
+static inline mln_block_t **mln_quick_next_slot(mln_block_t *b)
+{
+    return (mln_block_t **)block_payload(b);
+}
+
+/* Cache a used block of `size` bytes; false if it does not qualify or the list is full. */
+static inline bool mln_quick_push(mln_quick_t *q, mln_block_t *b, size_t size)
+{
+    if (size > MLN_QUICK_MAX)
+        return false;
+    size_t c = size / MLN_ALIGN;
+    if (q->count[c] >= MLN_QUICK_DEPTH)
+        return false;
+    *mln_quick_next_slot(b) = q->top[c];
+    q->top[c] = b;
+    q->count[c]++;
+    return true;
+}
+
+/* A cached block of exactly `size` bytes, or NULL. */
+static inline mln_block_t *mln_quick_pop(mln_quick_t *q, size_t size)
+{
+    if (size > MLN_QUICK_MAX)
+        return NULL;
+    size_t c = size / MLN_ALIGN;
+    if (q->count[c] == 0)
+        return NULL;
+    mln_block_t *b = q->top[c];
+    q->top[c] = *mln_quick_next_slot(b);
+    q->count[c]--;
+    return b;
+}
+
+#endif /* MLN_ALLOC_QUICK_H */
