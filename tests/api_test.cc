@@ -226,21 +226,23 @@ TEST_F(ApiTest, FreedSmallBlocksComeBackFirst) {
 }
 
 TEST_F(ApiTest, CachedSmallBlocksNeverMakeThePoolGrow) {
-  // Fill the home span with small blocks and free them all (some stay in the
-  // front cache), then ask for one block as large as they were together: the
-  // cache is handed back and merged first, so no span is added.
-  std::vector<void *> home;
-  for (void *p; probe_span_count(pool_) == 1 && (p = mln_alloc_m(pool_, 200)) != nullptr;)
-    home.push_back(p);
-  mln_alloc_free(home.back());  // the one that made it grow (its span becomes the spare)
-  home.pop_back();
+  // Fill most of the home span with small blocks; free eight spread evenly
+  // first (they stay in the front cache, cutting the space in eight), then
+  // the rest. A block of half the span then fits only once the cache is
+  // handed back and merged: it must come without taking a new span.
+  std::vector<void *> blocks;
+  for (int i = 0; i < 240; i++) blocks.push_back(mln_alloc_m(pool_, 200));  // ~53 KiB
   ASSERT_EQ(probe_span_count(pool_), 1u);
-  size_t capacity = home.size() * 200;
-  for (void *p : home) mln_alloc_free(p);
+  for (size_t i = 0; i < blocks.size(); i += blocks.size() / 8) {
+    mln_alloc_free(blocks[i]);
+    blocks[i] = nullptr;
+  }
+  for (void *p : blocks) mln_alloc_free(p);
   EXPECT_EQ(probe_used_bytes(pool_), 0u);
-  void *big = mln_alloc_m(pool_, capacity);
+  void *big = mln_alloc_m(pool_, 30000);
   EXPECT_NE(big, nullptr);
   EXPECT_EQ(probe_span_count(pool_), 1u);
+  EXPECT_FALSE(probe_has_spare(pool_));
   mln_alloc_free(big);
 }
 
