@@ -21,7 +21,7 @@ mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
     size_t block_bytes = mln_engine_block_size(bytes);
     if (block_bytes == 0)
         return NULL;
-    if (block_bytes > pool->policy->large_block_bytes)
+    if (block_bytes > pool->large_block_bytes)
         return mln_pool_alloc_large(pool, block_bytes);
     mln_block_t *b = mln_quick_pop(&pool->quick, block_bytes);
     if (b != NULL)
@@ -101,7 +101,7 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
     if (resize_in_place(pool, b, block_bytes))
         return ptr;
     void *moved = NULL;
-    if (pool->shared == NULL && block_bytes <= pool->policy->large_block_bytes) {
+    if (pool->shared == NULL && block_bytes <= pool->large_block_bytes) {
         /* A block that grew once will likely grow again: place it where the
          * next growth can happen in place. */
         mln_block_t *nb = mln_engine_alloc_at_end(&pool->engine, block_bytes, pool);

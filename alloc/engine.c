@@ -141,7 +141,7 @@ static void trim_tail(mln_engine_t *e, mln_block_t *b, size_t size, bool to_wild
  * Take `size` bytes from the front of the wilderness: a bump allocation, the
  * fast path of a fresh span. What remains stays the wilderness.
  */
-static void carve_wild(mln_engine_t *e, mln_block_t *b, size_t size)
+static inline void carve_wild(mln_engine_t *e, mln_block_t *b, size_t size)
 {
     MLN_ASSERT(b == e->wild && block_size(b) >= size);
     size_t rest = block_size(b) - size;
@@ -218,7 +218,14 @@ mln_block_t *mln_engine_add_span_used(mln_engine_t *e, void *mem, size_t size,
 mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner)
 {
     MLN_ASSERT(block_bytes >= MLN_BLOCK_MIN && (block_bytes & (MLN_ALIGN - 1)) == 0);
-    mln_block_t *b = mln_engine_find(e, block_bytes);
+    mln_block_t *b = e->wild;
+    if (e->fl_bitmap == 0 && b != NULL && block_size(b) >= block_bytes) {
+        /* Nothing in the bins: a fresh span being filled, the bump path. */
+        carve_wild(e, b, block_bytes);
+        b->link = owner;
+        return b;
+    }
+    b = mln_engine_find(e, block_bytes);
     if (b == NULL)
         return NULL;
     MLN_ASSERT(block_size(b) >= block_bytes);

@@ -51,13 +51,14 @@ typedef struct mln_span {
 #define MLN_SPAN_OVERHEAD (MLN_SPAN_HEADER + MLN_BLOCK_HEADER)
 
 typedef struct mln_engine {
+    /* Hot fields first: the bump path reads only these. */
     uint32_t fl_bitmap;                 /* bit f: sl_bitmap[f] != 0 */
-    uint32_t sl_bitmap[MLN_FL_COUNT_MAX]; /* bit s of [f]: bin (f, s) is non-empty */
-    mln_span_t *spans;                  /* circular list of the spans in use */
     /* The wilderness: the free tail of the newest span, kept out of the bins
      * and served front to back when no bin fits (a bump allocation), so that
      * a fresh span costs a few stores per block. NULL when there is none. */
     mln_block_t *wild;
+    mln_span_t *spans;                  /* circular list of the spans in use */
+    uint32_t sl_bitmap[MLN_FL_COUNT_MAX]; /* bit s of [f]: bin (f, s) is non-empty */
     /* heads[f][s] is the first free block of bin (f, s); read only while its
      * bitmap bit is set, so it is never initialised: creating an engine
      * touches the bitmaps alone. */

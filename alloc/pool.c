@@ -26,7 +26,7 @@ static const struct mln_pool_policy root_policy = {
 
 /* Child pools: spans are blocks of the parent, so start small. */
 static const struct mln_pool_policy child_policy = {
-    .home_bytes = 16 * KIB,
+    .home_bytes = 32 * KIB,
     .first_grow_bytes = 16 * KIB,
     .max_grow_bytes = 256 * KIB,
     .large_block_bytes = 64 * KIB,
@@ -131,6 +131,7 @@ static mln_alloc_t *pool_setup(void *mem, size_t bytes, size_t extra_bytes,
     pool->home_bytes = bytes;
     pool->next_grow_bytes = policy->first_grow_bytes;
     pool->policy = policy;
+    pool->large_block_bytes = policy->large_block_bytes;
     pool->shared = NULL;
     pool->owner_id = 0;
     pool->release_region = NULL;

@@ -35,6 +35,9 @@ struct mln_pool_policy {
 struct mln_shared;
 
 struct mln_alloc_s {
+    /* Read on every call: kept with the engine's hot fields in one line. */
+    struct mln_shared *shared; /* a shared pool's lock and journal; NULL otherwise */
+    size_t large_block_bytes;  /* blocks above this get a span of their own */
     mln_engine_t engine;
     mln_quick_t quick; /* front cache of small freed blocks (unused by shared pools) */
     mln_alloc_t *parent; /* source of spans; NULL: the platform or a fixed region */
@@ -45,8 +48,7 @@ struct mln_alloc_s {
     size_t home_bytes;     /* bytes of the allocation this structure heads */
     size_t next_grow_bytes;
     const struct mln_pool_policy *policy;
-    struct mln_shared *shared; /* a shared pool's lock and journal; NULL otherwise */
-    unsigned long owner_id;    /* the creating process (mln_platform_owner_id) */
+    unsigned long owner_id; /* the creating process (mln_platform_owner_id) */
     /* For a pool over a fixed region: what gives the region back at destroy. */
     void (*release_region)(void *mem, size_t size);
 };
