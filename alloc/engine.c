@@ -18,7 +18,7 @@ static inline unsigned lowest_bit(uint32_t x)
 }
 
 /* Unlink a free block from its bin. */
-static void bin_remove(mln_engine_t *e, mln_block_t *b)
+static inline void bin_remove(mln_engine_t *e, mln_block_t *b)
 {
     unsigned fl, sl;
     mln_engine_bin_of(block_size(b), &fl, &sl);
@@ -41,7 +41,7 @@ static void bin_remove(mln_engine_t *e, mln_block_t *b)
 }
 
 /* Push a free block (flags and footer already set) on the front of its bin. */
-void mln_engine_bin_insert(mln_engine_t *e, mln_block_t *b)
+static inline void bin_insert(mln_engine_t *e, mln_block_t *b)
 {
     unsigned fl, sl;
     mln_engine_bin_of(block_size(b), &fl, &sl);
@@ -62,7 +62,7 @@ void mln_engine_bin_insert(mln_engine_t *e, mln_block_t *b)
  * may: one more O(1) look, so that a block nearly as large as the largest
  * free block can be had.
  */
-static mln_block_t *exact_bin_head(const mln_engine_t *e, size_t size)
+static inline mln_block_t *exact_bin_head(const mln_engine_t *e, size_t size)
 {
     unsigned fl, sl;
     mln_engine_bin_of(size, &fl, &sl);
@@ -73,11 +73,18 @@ static mln_block_t *exact_bin_head(const mln_engine_t *e, size_t size)
 }
 
 /*
- * The first block of the smallest non-empty bin whose every block is at least
- * `size` bytes, or NULL. Rounding the size up to its bin's upper edge is what
- * makes any member of the bin found large enough.
+ * The free block an allocation of `size` bytes takes, in order of preference:
+ *   1. the first block of the smallest non-empty bin of the same power of two
+ *      whose every block is large enough (the request is rounded up to its
+ *      bin's upper edge: "good fit");
+ *   2. the head of the request's own bin, if it happens to be large enough;
+ *   3. the first block of the smallest non-empty bin of a higher power of two;
+ *   4. the wilderness.
+ * Used memory before fresh memory, close fits before splitting large blocks:
+ * this keeps the footprint near the live bytes. Each step is a bitmap scan
+ * or one comparison: O(1).
  */
-mln_block_t *mln_engine_find(const mln_engine_t *e, size_t size)
+static inline mln_block_t *find(const mln_engine_t *e, size_t size)
 {
     size_t fit = mln_engine_fit_size(size);
     if (fit >= MLN_BIN_LIMIT)
@@ -85,21 +92,21 @@ mln_block_t *mln_engine_find(const mln_engine_t *e, size_t size)
     unsigned fl, sl;
     mln_engine_bin_of(fit, &fl, &sl);
     uint32_t sl_map = e->sl_bitmap[fl] & (~(uint32_t)0 << sl);
-    if (sl_map == 0) {
-        uint32_t fl_map = fl + 1u < 32u ? e->fl_bitmap & (~(uint32_t)0 << (fl + 1u)) : 0;
-        if (fl_map == 0) {
-            if (e->wild != NULL && block_size(e->wild) >= size)
-                return e->wild;
-            return exact_bin_head(e, size);
-        }
+    if (sl_map != 0)
+        return e->heads[fl][lowest_bit(sl_map)];
+    mln_block_t *head = exact_bin_head(e, size);
+    if (head != NULL)
+        return head;
+    uint32_t fl_map = fl + 1u < 32u ? e->fl_bitmap & (~(uint32_t)0 << (fl + 1u)) : 0;
+    if (fl_map != 0) {
         fl = lowest_bit(fl_map);
-        sl_map = e->sl_bitmap[fl];
+        return e->heads[fl][lowest_bit(e->sl_bitmap[fl])];
     }
-    return e->heads[fl][lowest_bit(sl_map)];
+    return e->wild != NULL && block_size(e->wild) >= size ? e->wild : NULL;
 }
 
 /* Mark b free, tell its successor, and write the footer; b's size is final. */
-void mln_engine_mark_free(mln_block_t *b)
+static inline void mark_free(mln_block_t *b)
 {
     block_set_flag(b, MLN_FREE);
     block_set_flag(block_next(b), MLN_PREV_FREE);
@@ -112,7 +119,7 @@ void mln_engine_mark_free(mln_block_t *b)
  * when it joins the wilderness (or `to_wild` says it came from there), else
  * it goes to the bins. Tails too small to be a block stay inside b.
  */
-static void trim_tail(mln_engine_t *e, mln_block_t *b, size_t size, bool to_wild)
+static inline void trim_tail(mln_engine_t *e, mln_block_t *b, size_t size, bool to_wild)
 {
     MLN_ASSERT(!block_is_free(b) && size <= block_size(b));
     size_t tail_size = block_size(b) - size;
@@ -130,11 +137,11 @@ static void trim_tail(mln_engine_t *e, mln_block_t *b, size_t size, bool to_wild
             bin_remove(e, after);
         block_set_size(tail, tail_size + block_size(after));
     }
-    mln_engine_mark_free(tail);
+    mark_free(tail);
     if (to_wild)
         e->wild = tail;
     else
-        mln_engine_bin_insert(e, tail);
+        bin_insert(e, tail);
 }
 
 /*
@@ -157,6 +164,11 @@ static inline void carve_wild(mln_engine_t *e, mln_block_t *b, size_t size)
     block_write_footer(w); /* the block after w keeps its MLN_PREV_FREE */
     e->wild = w;
 }
+
+/* The out-of-line entry points of the helpers above. */
+void mln_engine_mark_free(mln_block_t *b) { mark_free(b); }
+void mln_engine_bin_insert(mln_engine_t *e, mln_block_t *b) { bin_insert(e, b); }
+mln_block_t *mln_engine_find(const mln_engine_t *e, size_t size) { return find(e, size); }
 
 void mln_engine_init(mln_engine_t *e)
 {
@@ -199,10 +211,10 @@ static mln_block_t *span_format(mln_engine_t *e, void *mem, size_t size, unsigne
 mln_span_t *mln_engine_add_span(mln_engine_t *e, void *mem, size_t size, unsigned kind)
 {
     mln_block_t *b = span_format(e, mem, size, kind);
-    mln_engine_mark_free(b);
+    mark_free(b);
     /* The newest span is the wilderness; the previous one joins the bins. */
     if (e->wild != NULL)
-        mln_engine_bin_insert(e, e->wild);
+        bin_insert(e, e->wild);
     e->wild = b;
     return mem;
 }
@@ -225,7 +237,7 @@ mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner)
         b->link = owner;
         return b;
     }
-    b = mln_engine_find(e, block_bytes);
+    b = find(e, block_bytes);
     if (b == NULL)
         return NULL;
     MLN_ASSERT(block_size(b) >= block_bytes);
@@ -274,7 +286,7 @@ mln_span_t *mln_engine_free(mln_engine_t *e, mln_block_t *b)
             bin_remove(e, next);
         block_set_size(b, block_size(b) + block_size(next));
     }
-    mln_engine_mark_free(b);
+    mark_free(b);
     if (block_is_first(b) && block_is_sentinel(block_next(b))) {
         if (wild)
             e->wild = NULL;
@@ -283,7 +295,7 @@ mln_span_t *mln_engine_free(mln_engine_t *e, mln_block_t *b)
     if (wild)
         e->wild = b; /* the wilderness grows backwards */
     else
-        mln_engine_bin_insert(e, b);
+        bin_insert(e, b);
     return NULL;
 }
 
@@ -294,7 +306,7 @@ void mln_engine_keep_span(mln_engine_t *e, mln_span_t *span)
     if (e->wild == NULL)
         e->wild = b;
     else
-        mln_engine_bin_insert(e, b);
+        bin_insert(e, b);
 }
 
 void mln_engine_remove_span(mln_engine_t *e, mln_span_t *span)

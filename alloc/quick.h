@@ -24,14 +24,19 @@
 #define MLN_QUICK_MAX ((size_t)512)
 #define MLN_QUICK_DEPTH 8u
 #define MLN_QUICK_CLASSES (MLN_QUICK_MAX / MLN_ALIGN + 1)
+/* All lists together hold at most this many bytes, so that the cache never
+ * weighs much in a pool's footprint. */
+#define MLN_QUICK_BYTES ((size_t)65536)
 
 typedef struct mln_quick {
+    size_t bytes;                              /* bytes held in all lists */
     uint8_t count[MLN_QUICK_CLASSES];          /* blocks cached per size */
     mln_block_t *top[MLN_QUICK_CLASSES];       /* valid only while count > 0 */
 } mln_quick_t;
 
 static inline void mln_quick_init(mln_quick_t *q)
 {
+    q->bytes = 0;
     for (size_t i = 0; i < MLN_QUICK_CLASSES; i++)
         q->count[i] = 0;
 }
@@ -48,8 +53,9 @@ static inline bool mln_quick_push(mln_quick_t *q, mln_block_t *b, size_t size)
     if (size > MLN_QUICK_MAX)
         return false;
     size_t c = size / MLN_ALIGN;
-    if (q->count[c] >= MLN_QUICK_DEPTH)
+    if (q->count[c] >= MLN_QUICK_DEPTH || q->bytes + size > MLN_QUICK_BYTES)
         return false;
+    q->bytes += size;
     *mln_quick_next_slot(b) = q->top[c];
     q->top[c] = b;
     q->count[c]++;
@@ -67,6 +73,7 @@ static inline mln_block_t *mln_quick_pop(mln_quick_t *q, size_t size)
     mln_block_t *b = q->top[c];
     q->top[c] = *mln_quick_next_slot(b);
     q->count[c]--;
+    q->bytes -= size;
     return b;
 }
 
