@@ -22,11 +22,22 @@
 #include "alloc/block.h"
 
 #define MLN_QUICK_MAX ((size_t)512)
-#define MLN_QUICK_DEPTH 8u
+/*
+ * Depth of each list and the cap on all of them: the trade between speed and
+ * footprint (bench/memory and bench/mixed measure both; README has the curve).
+ * A build may choose other values with -DMLN_ALLOC_QUICK_DEPTH=... and
+ * -DMLN_ALLOC_QUICK_BYTES=... (depth at most 255).
+ */
+#ifndef MLN_ALLOC_QUICK_DEPTH
+#define MLN_ALLOC_QUICK_DEPTH 16
+#endif
+#ifndef MLN_ALLOC_QUICK_BYTES
+#define MLN_ALLOC_QUICK_BYTES 65536
+#endif
+#define MLN_QUICK_DEPTH ((unsigned)MLN_ALLOC_QUICK_DEPTH)
 #define MLN_QUICK_CLASSES (MLN_QUICK_MAX / MLN_ALIGN + 1)
-/* All lists together hold at most this many bytes, so that the cache never
- * weighs much in a pool's footprint. */
-#define MLN_QUICK_BYTES ((size_t)65536)
+_Static_assert(MLN_ALLOC_QUICK_DEPTH <= 255, "list depths are counted in a byte");
+#define MLN_QUICK_BYTES ((size_t)MLN_ALLOC_QUICK_BYTES)
 
 typedef struct mln_quick {
     size_t bytes;                              /* bytes held in all lists */
