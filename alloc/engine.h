@@ -72,6 +72,10 @@ _Static_assert(MLN_SL_COUNT <= 32, "a second-level bitmap fits in 32 bits");
 static inline unsigned mln_highest_bit(size_t x)
 {
     MLN_ASSERT(x != 0);
+    /* The test folds at compile time; 32-bit targets keep a single CLZ and
+     * need no 64-bit helper from libgcc. */
+    if (sizeof(size_t) <= sizeof(unsigned))
+        return (unsigned)(sizeof(unsigned) * CHAR_BIT - 1) - (unsigned)__builtin_clz((unsigned)x);
     return 63u - (unsigned)__builtin_clzll((unsigned long long)x);
 }
 

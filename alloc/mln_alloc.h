@@ -24,7 +24,13 @@
  *
  * Shared-memory pools (mln_alloc_shm_init) serve a process and the children
  * it forks, on the same engine, and survive a process killed while holding
- * their lock: see mln_alloc_shm_init.
+ * their lock: see mln_alloc_shm_init. Region pools (mln_alloc_region_init)
+ * live in memory the caller owns.
+ *
+ * Freestanding builds (firmware, platform/freestanding): mln_alloc_init(NULL)
+ * draws from a static default region of MLN_ALLOC_DEFAULT_REGION_SIZE bytes
+ * (a build-time define) and mln_alloc_shm_init carves its pool from it; the
+ * POSIX-only calls below (the ready-made mutex locker) do not exist there.
  */
 #ifndef MLN_ALLOC_H
 #define MLN_ALLOC_H
@@ -78,6 +84,23 @@ struct mln_alloc_shm_attr_s {
  * rule; creating root pools is thread-safe.
  */
 mln_alloc_t *mln_alloc_init(mln_alloc_t *parent);
+
+/*
+ * mln_alloc_region_init: create a pool over `size` bytes at `mem`, memory the
+ * caller owns (a static array in firmware, say), on every platform.
+ *
+ * The pool's control structure and all its blocks live inside the region;
+ * it never grows and never calls the OS. Child pools (mln_alloc_init(pool))
+ * cascade from it as from any pool. mln_alloc_destroy gives the region back
+ * to nobody: the memory is the caller's again.
+ * Returns NULL when mem == NULL or size < mln_alloc_region_min_size().
+ * `mem` needs no particular alignment (the pool aligns inside it).
+ * Complexity: O(1). Threads: as any pool.
+ */
+mln_alloc_t *mln_alloc_region_init(void *mem, mln_size_t size);
+
+/* Smallest `size` mln_alloc_region_init accepts (about 4.7 KiB on LP64, 2.5 KiB on 32-bit). */
+mln_size_t mln_alloc_region_min_size(void);
 
 /* Smallest region mln_alloc_shm_init accepts, in bytes. */
 #define MLN_ALLOC_SHM_MIN_SIZE ((mln_size_t)8192)

@@ -145,8 +145,14 @@ mln_alloc_t *mln_alloc_init(mln_alloc_t *parent)
     const struct mln_pool_policy *policy = parent == NULL ? &root_policy : &child_policy;
     if (!parent_enter(parent))
         return NULL;
+    /* Where memory is scarce (a small region, a parent nearly full), settle
+     * for a smaller home, down to a quarter of the usual. */
     size_t bytes = policy->home_bytes;
     mln_alloc_t *pool = parent_take(parent, &bytes, NULL);
+    for (int tries = 0; pool == NULL && tries < 2; tries++) {
+        bytes = policy->home_bytes >> (tries + 1);
+        pool = parent_take(parent, &bytes, NULL);
+    }
     if (pool != NULL) {
         pool_setup(pool, bytes, 0, policy, parent);
         if (parent != NULL && parent->shared != NULL)
@@ -239,6 +245,10 @@ bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes)
     if (!parent_enter(pool->parent))
         return false;
     void *mem = parent_take(pool->parent, &bytes, pool);
+    if (mem == NULL && bytes > need) { /* scarce memory: just what is needed */
+        bytes = need;
+        mem = parent_take(pool->parent, &bytes, pool);
+    }
     if (mln_pool_journal(pool->parent) != NULL)
         mln_journal_step_done(mln_pool_journal(pool->parent));
     parent_leave(pool->parent);

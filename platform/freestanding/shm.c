@@ -1,0 +1,29 @@
+/*
+ * shm.c: "shared-memory" pools in firmware: a fixed region carved from the
+ * default region, with the same contract as on POSIX. There are no
+ * processes; what the lock callbacks guard is sub-pools used from different
+ * tasks or interrupt levels (in real use an interrupt mask or an RTOS mutex).
+ */
+#include "alloc/shared.h"
+#include "platform/freestanding/default_region.h"
+
+static void give_back(void *mem, size_t size)
+{
+    (void)size;
+    mln_alloc_free(mem);
+}
+
+mln_alloc_t *mln_alloc_shm_init(struct mln_alloc_shm_attr_s *attr)
+{
+    if (attr == NULL || attr->lock == NULL || attr->unlock == NULL ||
+        attr->size < MLN_ALLOC_SHM_MIN_SIZE)
+        return NULL;
+    mln_alloc_t *region = mln_default_region();
+    void *mem = region == NULL ? NULL : mln_alloc_m(region, attr->size);
+    if (mem == NULL)
+        return NULL;
+    mln_alloc_t *pool = mln_shared_init(mem, attr->size, attr, give_back);
+    if (pool == NULL)
+        mln_alloc_free(mem);
+    return pool;
+}
