@@ -162,7 +162,9 @@ TEST_F(ApiTest, ReallocFailureLeavesTheOldBlockIntact) {
   std::memset(p, 0xab, 64);
   size_t used = probe_used_bytes(pool_);
   EXPECT_EQ(mln_alloc_re(pool_, p, SIZE_MAX), nullptr);
-  EXPECT_EQ(mln_alloc_re(pool_, p, SIZE_MAX / 4), nullptr);  // more than the OS grants
+  if (sizeof(size_t) == 8) {
+    EXPECT_EQ(mln_alloc_re(pool_, p, SIZE_MAX / 4), nullptr);  // more than the OS grants
+  }
   EXPECT_EQ(probe_used_bytes(pool_), used);
   for (int i = 0; i < 64; i++) ASSERT_EQ(p[i], 0xab);
   mln_alloc_free(p);
