@@ -15,7 +15,7 @@
 #include "platform/freestanding/default_region.h"
 
 #ifndef MLN_ALLOC_DEFAULT_REGION_SIZE
-#define MLN_ALLOC_DEFAULT_REGION_SIZE (256u * 1024u)
+#define MLN_ALLOC_DEFAULT_REGION_SIZE (64u * 1024u)
 #endif
 
 static _Alignas(MLN_ALLOC_ALIGNMENT) unsigned char region[MLN_ALLOC_DEFAULT_REGION_SIZE];
