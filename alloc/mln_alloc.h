@@ -71,11 +71,15 @@ struct mln_alloc_shm_attr_s {
 /*
  * mln_alloc_init: create a heap pool.
  *
- * parent == NULL: a root pool; its memory comes from the OS in spans (64 KiB
- * upwards, cached process-wide so that pool churn does not become page
- * faults). parent != NULL: a child pool; its memory, including its own
- * control structure, is allocated from `parent`, so pools cascade to any
- * depth. A child lives until it or one of its ancestors is destroyed.
+ * parent == NULL: a root pool; its memory comes from the OS in spans (a
+ * 64 KiB first span, then 256 KiB doubling to 4 MiB; emptied spans are
+ * cached process-wide so that pool churn does not become page faults), or,
+ * in a freestanding build, from the default static region. parent != NULL:
+ * a child pool; its memory, including its own control structure, is
+ * allocated from `parent`, so pools cascade to any depth; a child of a
+ * shared-memory or region pool lives in that memory too. A child lives until
+ * it or one of its ancestors is destroyed. Where memory is short, the first
+ * span may be smaller (down to a quarter).
  *
  * Complexity: O(1) (one span from the parent or the OS cache).
  * Returns the pool, or NULL when memory for it cannot be obtained (the parent
@@ -205,8 +209,10 @@ void mln_alloc_destroy(mln_alloc_t *pool);
  * size == 0 returns a valid, unique, minimum-size block (as Melon does).
  * Sizes above a pool-kind threshold get a span of their own.
  *
- * Complexity: O(1) worst case, plus one span acquisition when the pool has no
- * free block large enough.
+ * Complexity: O(1) worst case. When the pool has no free block large enough
+ * it first hands its cache of recently freed small blocks back to the engine
+ * (bounded: at most 528 blocks) and then takes one span from its parent or
+ * the OS.
  * Returns NULL (and changes nothing) when pool == NULL, when `size` cannot be
  * represented once the header is added (for example SIZE_MAX), or when no
  * memory can be obtained; the pool stays fully usable.
