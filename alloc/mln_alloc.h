@@ -211,7 +211,7 @@ void mln_alloc_destroy(mln_alloc_t *pool);
  *
  * Complexity: O(1) worst case. When the pool has no free block large enough
  * it first hands its cache of recently freed small blocks back to the engine
- * (bounded: at most 528 blocks) and then takes one span from its parent or
+ * (bounded: 64 KiB of blocks at most) and then takes one span from its parent or
  * the OS.
  * Returns NULL (and changes nothing) when pool == NULL, when `size` cannot be
  * represented once the header is added (for example SIZE_MAX), or when no
