@@ -27,9 +27,9 @@
 #include <unistd.h>
 
 #include "alloc/engine.h"
-#include "alloc/pool.h"
 #include "bench/harness.h"
 #include "mln_alloc.h"
+#include "tests/pool_probe.h"
 
 enum kind { ALLOC, FREE, GROW, SHRINK, API_ALLOC, API_ALLOC_SPAN, API_FREE, KINDS,
             RETAG /* the last API_ALLOC took a span: file it under API_ALLOC_SPAN */ };
@@ -144,19 +144,6 @@ static void drive_engine(void)
     }
 }
 
-static size_t span_count(const mln_alloc_t *pool)
-{
-    size_t n = 0;
-    const mln_span_t *s = pool->engine.spans;
-    if (s != NULL) {
-        do {
-            n++;
-            s = s->next;
-        } while (s != pool->engine.spans);
-    }
-    return n;
-}
-
 static void drive_api(void)
 {
     mln_alloc_t *pool = mln_alloc_init(NULL);
@@ -167,9 +154,9 @@ static void drive_api(void)
         /* A pool below its next span's worth of free space may take a span:
          * measured apart, by whether the span count grows. */
         void *p;
-        size_t before = span_count(pool);
+        size_t before = probe_span_count(pool);
         MEASURE(API_ALLOC, p = mln_alloc_m(pool, n));
-        if (span_count(pool) != before)
+        if (probe_span_count(pool) != before)
             MEASURE(RETAG, (void)0);
         blocks[i] = p;
         if (i % 3 == 0) {
