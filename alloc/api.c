@@ -23,7 +23,7 @@ mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
         return NULL;
     if (block_bytes > pool->large_block_bytes)
         return mln_pool_alloc_large(pool, block_bytes);
-    mln_block_t *b = mln_quick_pop(&pool->quick, block_bytes);
+    mln_block_t *b = mln_quick_pop(&pool->quick, block_bytes, pool);
     if (b != NULL)
         return b;
     b = mln_engine_alloc(&pool->engine, block_bytes, pool);
@@ -66,12 +66,36 @@ void *mln_alloc_c(mln_alloc_t *pool, mln_size_t size)
     return p;
 }
 
+/*
+ * The pool that owns the block at `ptr`, after checking that the header is
+ * one of ours and in use; misuse goes to the panic hook with the message
+ * that fits. Costs a load of the pool's first line, which the call touches
+ * anyway.
+ */
+static mln_alloc_t *owner_of(void *ptr, const char *double_free, const char *foreign)
+{
+    if (((uintptr_t)ptr & (MLN_ALIGN - 1)) != 0)
+        mln_panic(foreign);
+    mln_block_t *b = block_from_payload(ptr);
+    uintptr_t link = (uintptr_t)b->link;
+    if (block_is_free(b) || link == (uintptr_t)MLN_ENGINE_LINK_FREED)
+        mln_panic(double_free);
+    const mln_alloc_t *pool = (const mln_alloc_t *)(link & ~(uintptr_t)1);
+    /* Addresses below 4 KiB are never a pool: do not even read them. */
+    if (link < 4096 || ((uintptr_t)pool & (MLN_ALIGN - 1)) != 0 || pool->magic != MLN_POOL_MAGIC)
+        mln_panic(foreign);
+    if (link & 1u)
+        mln_panic(double_free); /* sitting in the pool's front cache */
+    return (mln_alloc_t *)pool;
+}
+
 void mln_alloc_free(void *ptr)
 {
     if (ptr == NULL)
         return;
-    mln_block_t *b = block_from_payload(ptr);
-    mln_pool_free_block(b->link, b);
+    mln_alloc_t *pool = owner_of(ptr, "mln_alloc_free: double free (the block is already free)",
+                                 "mln_alloc_free: pointer not allocated by any pool");
+    mln_pool_free_block(pool, block_from_payload(ptr));
 }
 
 /* Resize in place if the block is `pool`'s and the space after it allows. */
@@ -94,6 +118,8 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
         return mln_alloc_m(pool, size);
     if (pool == NULL)
         return NULL;
+    owner_of(ptr, "mln_alloc_re: block already freed",
+             "mln_alloc_re: pointer not allocated by any pool");
     mln_block_t *b = block_from_payload(ptr);
     size_t block_bytes = mln_engine_block_size(size);
     if (block_bytes == 0)

@@ -3,13 +3,16 @@
  *
  * MLN_ASSERT is compiled in when MLN_ALLOC_DEBUG is defined (the default for
  * non-optimised Bazel builds, see alloc/BUILD) and costs nothing otherwise.
- * A failed check goes to the platform's panic hook with file, line and the
- * condition, never to a libc assert.
+ * A failed check goes to mln_panic (the user's hook, then the platform's
+ * panic) with file, line and the condition, never to a libc assert.
  */
 #ifndef MLN_ALLOC_DEBUG_H
 #define MLN_ALLOC_DEBUG_H
 
 #include "alloc/platform.h"
+
+/* Report misuse or a broken invariant: the user's hook, then the platform's panic. */
+_Noreturn void mln_panic(const char *message);
 
 #define MLN_STRINGIFY_(x) #x
 #define MLN_STRINGIFY(x) MLN_STRINGIFY_(x)
@@ -18,7 +21,7 @@
 #define MLN_ASSERT(cond)                                                      \
     do {                                                                      \
         if (!(cond))                                                          \
-            mln_platform_panic(__FILE__ ":" MLN_STRINGIFY(__LINE__)           \
+            mln_panic(__FILE__ ":" MLN_STRINGIFY(__LINE__)                    \
                                ": invariant failed: " #cond);                 \
     } while (0)
 #else

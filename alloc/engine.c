@@ -276,6 +276,7 @@ mln_span_t *mln_engine_free(mln_engine_t *e, mln_block_t *b)
         mln_block_t *prev = block_prev_physical(b);
         bin_remove(e, prev);
         block_set_size(prev, block_size(prev) + block_size(b));
+        b->link = MLN_ENGINE_LINK_FREED; /* b's header is inside prev from now on */
         b = prev;
     }
     mln_block_t *next = block_next(b);

@@ -154,6 +154,13 @@ mln_span_t *mln_engine_add_span(mln_engine_t *e, void *mem, size_t size, unsigne
 mln_block_t *mln_engine_add_span_used(mln_engine_t *e, void *mem, size_t size,
                                       unsigned kind, void *owner);
 
+/*
+ * The link word the engine leaves in the header of a block it merged into its
+ * predecessor: odd, so that it names no owner (a later free of the same
+ * pointer is then recognised as a second free).
+ */
+#define MLN_ENGINE_LINK_FREED ((void *)(uintptr_t)0x0f4eed01u)
+
 /* A block of at least `block_bytes` (from mln_engine_block_size) for `owner`, or NULL. O(1). */
 mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner);
 

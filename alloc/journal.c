@@ -28,7 +28,7 @@ void mln_journal_save(mln_journal_t *j, void *word)
         if (j->undo[i].addr == word)
             return; /* the first saved value is the one from before the step */
     if (n >= MLN_JOURNAL_SLOTS)
-        mln_platform_panic("journal: a step saves more words than it has slots");
+        mln_panic("journal: a step saves more words than it has slots");
     j->undo[n].addr = word;
     j->undo[n].old = *(volatile uintptr_t *)word;
     COMPILER_FENCE();

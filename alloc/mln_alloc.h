@@ -90,6 +90,26 @@ struct mln_alloc_shm_attr_s {
 mln_alloc_t *mln_alloc_init(mln_alloc_t *parent);
 
 /*
+ * mln_alloc_set_panic_hook: install `hook` (NULL: none), called with a
+ * message when the library detects misuse (a double free, a foreign
+ * pointer) or, in debug builds, a broken invariant. If the hook returns, the
+ * platform's panic follows: on POSIX the message is written to stderr and the
+ * process aborts; in firmware a trap instruction stops the core.
+ * Process-wide; not synchronised with concurrent panics. O(1).
+ */
+typedef void (*mln_alloc_panic_hook_t)(const char *message);
+void mln_alloc_set_panic_hook(mln_alloc_panic_hook_t hook);
+
+/*
+ * mln_alloc_check: verify every invariant of `pool` and all its descendants
+ * (blocks tile their spans, no two free blocks touch, bins and bitmaps agree,
+ * every block belongs to the pool or a child, the sub-pool tree is sound).
+ * Returns 0 when all holds, -1 otherwise (and for NULL). O(blocks + pools).
+ * A debugging and testing aid; follows the pool's thread rule.
+ */
+int mln_alloc_check(mln_alloc_t *pool);
+
+/*
  * mln_alloc_region_init: create a pool over `size` bytes at `mem`, memory the
  * caller owns (a static array in firmware, say), on every platform.
  *
@@ -249,9 +269,13 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size);
  * mln_alloc_free: return the block `ptr` to the pool it came from. The pool is
  * found from the block; adjacent free blocks merge at once.
  *
- * `ptr` must be a pointer returned by mln_alloc_m/_c/_re of a pool that still
- * exists, and not yet freed; anything else is undefined behaviour.
- * ptr == NULL: no-op.
+ * ptr == NULL: no-op. Misuse is caught by a check of the block's header and
+ * reported through the panic hook (see mln_alloc_set_panic_hook), which ends
+ * the program rather than corrupt a pool: freeing a block twice (while its
+ * memory has not been handed out again), and a pointer no pool handed out
+ * (misaligned, or whose header names no pool). A wild pointer whose header
+ * happens to point to unmapped memory may fault instead. Freeing a block of
+ * a destroyed pool is undefined.
  * Complexity: O(1) worst case (plus handing an emptied span back).
  * Threads: the block's pool must not be in use by another thread.
  */

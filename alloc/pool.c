@@ -122,6 +122,7 @@ static mln_alloc_t *pool_setup(void *mem, size_t bytes, size_t extra_bytes,
                                const struct mln_pool_policy *policy, mln_alloc_t *parent)
 {
     mln_alloc_t *pool = mem;
+    pool->magic = MLN_POOL_MAGIC;
     mln_engine_init(&pool->engine);
     mln_quick_init(&pool->quick);
     pool->parent = parent;
@@ -208,7 +209,10 @@ void mln_alloc_destroy(mln_alloc_t *pool)
 {
     if (pool == NULL)
         return;
+    if (pool->magic != MLN_POOL_MAGIC)
+        mln_panic("mln_alloc_destroy: not a live pool (destroyed twice, or never created)");
     if (pool->policy == &fixed_policy) {
+        pool->magic = 0;
         if (pool->release_region != NULL)
             pool->release_region(pool, pool->home_bytes);
         return;
@@ -216,6 +220,7 @@ void mln_alloc_destroy(mln_alloc_t *pool)
     mln_alloc_t *parent = pool->parent;
     if (!parent_enter(parent))
         return; /* the shared parent's lock failed: the pool stays as it was */
+    pool->magic = 0;
     mln_journal_t *j = mln_pool_journal(parent);
     if (j != NULL)
         mln_shared_destroy_begin(parent, pool);
@@ -312,7 +317,7 @@ void mln_pool_flush_quick(mln_alloc_t *pool)
 {
     for (size_t c = 0; c < MLN_QUICK_CLASSES; c++) {
         while (pool->quick.count[c] != 0) {
-            mln_block_t *b = mln_quick_pop(&pool->quick, c * MLN_ALIGN);
+            mln_block_t *b = mln_quick_pop(&pool->quick, c * MLN_ALIGN, pool);
             mln_span_t *emptied = mln_engine_free(&pool->engine, b);
             if (emptied != NULL)
                 mln_pool_span_emptied(pool, emptied);
@@ -328,7 +333,8 @@ static const char *check_quick(const mln_alloc_t *pool, size_t *cached_bytes)
             return "front cache list over its depth";
         mln_block_t *b = pool->quick.top[c];
         for (unsigned n = 0; n < pool->quick.count[c]; n++, b = *mln_quick_next_slot(b)) {
-            if (b == NULL || block_is_free(b) || b->link != pool || block_size(b) != c * MLN_ALIGN)
+            if (b == NULL || block_is_free(b) || b->link != mln_quick_mark(pool) ||
+                block_size(b) != c * MLN_ALIGN)
                 return "front cache holds a block it should not";
             *cached_bytes += block_size(b);
         }
@@ -339,6 +345,22 @@ static const char *check_quick(const mln_alloc_t *pool, size_t *cached_bytes)
 static bool is_owner(const void *pool, const void *tag)
 {
     return mln_pool_is_owner(pool, tag);
+}
+
+const char *mln_pool_check_tree(const mln_alloc_t *pool)
+{
+    const char *problem = mln_pool_check(pool, NULL);
+    for (const mln_alloc_t *c = pool->first_child; problem == NULL && c != NULL; c = c->next_sibling) {
+        if (c->parent != pool || c->magic != MLN_POOL_MAGIC)
+            return "a child pool does not name its parent";
+        problem = mln_pool_check_tree(c);
+    }
+    return problem;
+}
+
+int mln_alloc_check(mln_alloc_t *pool)
+{
+    return pool != NULL && pool->magic == MLN_POOL_MAGIC && mln_pool_check_tree(pool) == NULL ? 0 : -1;
 }
 
 const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes)

@@ -34,8 +34,12 @@ struct mln_pool_policy {
 
 struct mln_shared;
 
+/* Every live pool carries this; a freed block's header must name such a pool. */
+#define MLN_POOL_MAGIC 0x6d6c6e70u /* "mlnp" */
+
 struct mln_alloc_s {
     /* Read on every call: kept with the engine's hot fields in one line. */
+    uint32_t magic;            /* MLN_POOL_MAGIC while the pool lives */
     struct mln_shared *shared; /* a shared pool's lock and journal; NULL otherwise */
     size_t large_block_bytes;  /* blocks above this get a span of their own */
     mln_engine_t engine;
@@ -83,11 +87,16 @@ void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span);
 mln_block_t *mln_pool_alloc_large(mln_alloc_t *pool, size_t block_bytes);
 bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes);
 
-/* Whether `pool` may hand a block to `tag`: itself or one of its children. */
+/* Whether a used block of `pool` may carry `tag`: the pool (its front cache's
+ * mark included) or one of its children. */
 static inline bool mln_pool_is_owner(const mln_alloc_t *pool, const void *tag)
 {
-    return tag == pool || (tag != NULL && ((const mln_alloc_t *)tag)->parent == pool);
+    return tag == pool || tag == mln_quick_mark(pool) ||
+           (tag != NULL && ((const mln_alloc_t *)tag)->parent == pool);
 }
+
+/* Integrity walk of `pool` and every descendant: NULL when clean, else a message. */
+const char *mln_pool_check_tree(const mln_alloc_t *pool);
 
 /*
  * Integrity walk of `pool` alone (not its descendants), O(blocks): NULL when

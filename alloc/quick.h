@@ -58,6 +58,16 @@ static inline mln_block_t **mln_quick_next_slot(mln_block_t *b)
     return (mln_block_t **)block_payload(b);
 }
 
+/*
+ * A cached block's link word: its pool with the low bit set. Still the pool
+ * to the engine's eye once unmarked, but no longer a valid owner, so that a
+ * second free of a cached block is caught (see api.c).
+ */
+static inline void *mln_quick_mark(const void *pool)
+{
+    return (void *)((uintptr_t)pool | 1u);
+}
+
 /* Cache a used block of `size` bytes; false if it does not qualify or the list is full. */
 static inline bool mln_quick_push(mln_quick_t *q, mln_block_t *b, size_t size)
 {
@@ -67,14 +77,15 @@ static inline bool mln_quick_push(mln_quick_t *q, mln_block_t *b, size_t size)
     if (q->count[c] >= MLN_QUICK_DEPTH || q->bytes + size > MLN_QUICK_BYTES)
         return false;
     q->bytes += size;
+    b->link = mln_quick_mark(b->link);
     *mln_quick_next_slot(b) = q->top[c];
     q->top[c] = b;
     q->count[c]++;
     return true;
 }
 
-/* A cached block of exactly `size` bytes, or NULL. */
-static inline mln_block_t *mln_quick_pop(mln_quick_t *q, size_t size)
+/* A cached block of exactly `size` bytes, handed back owned by `pool`, or NULL. */
+static inline mln_block_t *mln_quick_pop(mln_quick_t *q, size_t size, void *pool)
 {
     if (size > MLN_QUICK_MAX)
         return NULL;
@@ -85,6 +96,7 @@ static inline mln_block_t *mln_quick_pop(mln_quick_t *q, size_t size)
     q->top[c] = *mln_quick_next_slot(b);
     q->count[c]--;
     q->bytes -= size;
+    b->link = pool;
     return b;
 }
 

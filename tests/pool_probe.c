@@ -6,16 +6,7 @@
 #include "alloc/pool.h"
 #include "alloc/shared.h"
 
-const char *probe_check_tree(const mln_alloc_t *pool)
-{
-    const char *problem = mln_pool_check(pool, NULL);
-    for (const mln_alloc_t *c = pool->first_child; problem == NULL && c != NULL; c = c->next_sibling) {
-        if (c->parent != pool)
-            return "child does not name its parent";
-        problem = probe_check_tree(c);
-    }
-    return problem;
-}
+const char *probe_check_tree(const mln_alloc_t *pool) { return mln_pool_check_tree(pool); }
 
 size_t probe_used_bytes(const mln_alloc_t *pool)
 {

@@ -1,0 +1,121 @@
+// Misuse is caught and reported through the panic hook, never left to
+// corrupt a pool: double frees, foreign pointers, destroying twice.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "mln_alloc.h"
+#include "tests/pool_probe.h"
+
+namespace {
+
+class Hardening : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    pool_ = mln_alloc_init(nullptr);
+  }
+  void TearDown() override { mln_alloc_destroy(pool_); }
+  mln_alloc_t *pool_ = nullptr;
+};
+
+TEST_F(Hardening, DoubleFreeOfALargeBlockIsCaught) {
+  void *p = mln_alloc_m(pool_, 2000);  // above the front cache: straight to the engine
+  void *guard = mln_alloc_m(pool_, 2000);
+  mln_alloc_free(p);
+  EXPECT_DEATH(mln_alloc_free(p), "double free");
+  mln_alloc_free(guard);
+}
+
+TEST_F(Hardening, DoubleFreeOfACachedSmallBlockIsCaught) {
+  void *p = mln_alloc_m(pool_, 24);  // freed into the pool's front cache
+  mln_alloc_free(p);
+  EXPECT_DEATH(mln_alloc_free(p), "double free");
+}
+
+TEST_F(Hardening, DoubleFreeOfABlockMergedIntoItsPredecessorIsCaught) {
+  void *a = mln_alloc_m(pool_, 3000);
+  void *b = mln_alloc_m(pool_, 3000);
+  void *guard = mln_alloc_m(pool_, 3000);
+  mln_alloc_free(a);
+  mln_alloc_free(b);  // merges into a: b's header now lies inside a free block
+  EXPECT_DEATH(mln_alloc_free(b), "double free");
+  mln_alloc_free(guard);
+}
+
+TEST_F(Hardening, ReallocOfAFreedBlockIsCaught) {
+  void *p = mln_alloc_m(pool_, 5000);
+  void *guard = mln_alloc_m(pool_, 16);
+  mln_alloc_free(p);
+  EXPECT_DEATH(mln_alloc_re(pool_, p, 6000), "already freed");
+  mln_alloc_free(guard);
+}
+
+TEST_F(Hardening, ForeignPointersAreCaught) {
+  alignas(64) static unsigned char buffer[256] = {};
+  EXPECT_DEATH(mln_alloc_free(buffer + 64), "not allocated by any pool");
+  void *from_malloc = std::malloc(100);
+  EXPECT_DEATH(mln_alloc_free(from_malloc), "not allocated by any pool");
+  std::free(from_malloc);
+  auto *inside = static_cast<unsigned char *>(mln_alloc_c(pool_, 256));
+  EXPECT_DEATH(mln_alloc_free(inside + 64), "not allocated by any pool");  // interior pointer
+  EXPECT_DEATH(mln_alloc_free(inside + 1), "not allocated by any pool");   // misaligned
+  EXPECT_DEATH(mln_alloc_re(pool_, buffer + 64, 10), "not allocated by any pool");
+  mln_alloc_free(inside);
+}
+
+TEST_F(Hardening, DestroyingTwiceIsCaught) {
+  mln_alloc_t *child = mln_alloc_init(pool_);
+  mln_alloc_destroy(child);
+  EXPECT_DEATH(mln_alloc_destroy(child), "not a live pool");
+}
+
+TEST_F(Hardening, NothingIsCorruptedBeforeThePanic) {
+  // The check runs before any write: in the child that dies, the pool is
+  // still sound at the moment of the panic.
+  void *p = mln_alloc_m(pool_, 2000);
+  void *guard = mln_alloc_m(pool_, 2000);
+  mln_alloc_free(p);
+  static mln_alloc_t *seen;
+  seen = pool_;
+  mln_alloc_set_panic_hook([](const char *) {
+    std::fprintf(stderr, "check at panic: %s\n", mln_alloc_check(seen) == 0 ? "clean" : "corrupt");
+  });
+  EXPECT_DEATH(mln_alloc_free(p), "check at panic: clean");
+  mln_alloc_set_panic_hook(nullptr);
+  EXPECT_EQ(mln_alloc_check(pool_), 0);
+  mln_alloc_free(guard);
+}
+
+TEST_F(Hardening, UserHookHearsTheMessageFirst) {
+  mln_alloc_set_panic_hook([](const char *message) {
+    std::fprintf(stderr, "user hook: %s\n", message);
+  });
+  void *p = mln_alloc_m(pool_, 64);
+  mln_alloc_free(p);
+  EXPECT_DEATH(mln_alloc_free(p), "user hook: mln_alloc_free: double free");
+  mln_alloc_set_panic_hook(nullptr);
+}
+
+TEST(Check, CleanPoolsPassCorruptOnesFail) {
+  EXPECT_EQ(mln_alloc_check(nullptr), -1);
+  mln_alloc_t *root = mln_alloc_init(nullptr);
+  mln_alloc_t *child = mln_alloc_init(root);
+  auto *p = static_cast<unsigned char *>(mln_alloc_m(child, 500));
+  void *q = mln_alloc_m(child, 500);
+  EXPECT_EQ(mln_alloc_check(root), 0);
+  EXPECT_EQ(mln_alloc_check(child), 0);
+  size_t saved;
+  std::memcpy(&saved, p - probe_block_header(), sizeof saved);
+  probe_corrupt_head(p, saved + 4096);  // an overrun from the block before
+  EXPECT_EQ(mln_alloc_check(child), -1);
+  EXPECT_EQ(mln_alloc_check(root), -1);  // the walk goes down the tree
+  probe_corrupt_head(p, saved);
+  EXPECT_EQ(mln_alloc_check(root), 0);
+  mln_alloc_free(q);
+  mln_alloc_destroy(root);
+}
+
+}  // namespace
