@@ -49,6 +49,7 @@ def qemu_test(name, binary, platform, qemu_args, test_args = [], tags = [], size
         binary = binary,
         platform = platform,
         testonly = True,
+        tags = ["qemu"] + tags,
     )
     native.sh_test(
         name = name,
