@@ -8,8 +8,9 @@
 #include "alloc/bytes.h"
 #include "alloc/pool.h"
 #include "alloc/shared.h"
+#include "alloc/track.h"
 
-mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
+static mln_block_t *alloc_block(mln_alloc_t *pool, size_t bytes)
 {
     if (pool->shared != NULL) { /* a direct call: the caller holds the lock */
         if (!mln_shared_ready(pool))
@@ -36,8 +37,18 @@ mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
     return mln_engine_alloc(&pool->engine, block_bytes, pool);
 }
 
+mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
+{
+    mln_block_t *b = alloc_block(pool, bytes);
+    if (b != NULL && !pool->in_shared_memory)
+        mln_track_alloc(block_payload(b), bytes, block_payload_size(b));
+    return b;
+}
+
 void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b)
 {
+    if (!pool->in_shared_memory)
+        mln_track_free(block_payload(b), block_payload_size(b));
     if (pool->shared != NULL) { /* a direct call: the caller holds the lock */
         if (mln_shared_ready(pool))
             mln_shared_give(pool, b);
@@ -108,6 +119,23 @@ static bool resize_in_place(mln_alloc_t *pool, mln_block_t *b, size_t block_byte
     return mln_engine_resize(&pool->engine, b, block_bytes);
 }
 
+/*
+ * A new home for a block that has to move to grow: it will likely grow
+ * again, so prefer the wilderness, where the next growth happens in place.
+ */
+static void *alloc_for_growth(mln_alloc_t *pool, size_t size, size_t block_bytes)
+{
+    if (pool->shared == NULL && block_bytes <= pool->large_block_bytes) {
+        mln_block_t *b = mln_engine_alloc_at_end(&pool->engine, block_bytes, pool);
+        if (b != NULL) {
+            if (!pool->in_shared_memory)
+                mln_track_alloc(block_payload(b), size, block_payload_size(b));
+            return block_payload(b);
+        }
+    }
+    return mln_alloc_m(pool, size);
+}
+
 void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
 {
     if (size == 0) {
@@ -124,20 +152,16 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
     size_t block_bytes = mln_engine_block_size(size);
     if (block_bytes == 0)
         return NULL;
-    if (resize_in_place(pool, b, block_bytes))
+    if (resize_in_place(pool, b, block_bytes)) {
+        if (!pool->in_shared_memory)
+            mln_track_alloc(ptr, size, block_payload_size(b));
         return ptr;
-    void *moved = NULL;
-    if (pool->shared == NULL && block_bytes <= pool->large_block_bytes) {
-        /* A block that grew once will likely grow again: place it where the
-         * next growth can happen in place. */
-        mln_block_t *nb = mln_engine_alloc_at_end(&pool->engine, block_bytes, pool);
-        moved = nb != NULL ? block_payload(nb) : NULL;
     }
-    if (moved == NULL)
-        moved = mln_alloc_m(pool, size);
+    void *moved = alloc_for_growth(pool, size, block_bytes);
     if (moved == NULL)
         return NULL;
     size_t old_bytes = block_payload_size(b);
+    mln_track_alloc(ptr, old_bytes, old_bytes); /* the mover may read all of it */
     mln_bytes_copy(moved, ptr, old_bytes < size ? old_bytes : size);
     mln_alloc_free(ptr);
     return moved;

@@ -136,6 +136,7 @@ static mln_alloc_t *pool_setup(void *mem, size_t bytes, size_t extra_bytes,
     pool->shared = NULL;
     pool->owner_id = 0;
     pool->release_region = NULL;
+    pool->in_shared_memory = false;
     size_t front = MLN_POOL_STRUCT_BYTES + MLN_ALIGN_UP(extra_bytes);
     mln_engine_add_span(&pool->engine, (char *)mem + front, bytes - front, MLN_SPAN_HOME);
     return pool;
@@ -156,6 +157,7 @@ mln_alloc_t *mln_alloc_init(mln_alloc_t *parent)
     }
     if (pool != NULL) {
         pool_setup(pool, bytes, 0, policy, parent);
+        pool->in_shared_memory = parent != NULL && (parent->shared != NULL || parent->in_shared_memory);
         if (parent != NULL && parent->shared != NULL)
             pool->owner_id = mln_platform_owner_id(); /* for mln_alloc_shm_reclaim */
         if (parent != NULL)

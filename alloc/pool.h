@@ -53,6 +53,10 @@ struct mln_alloc_s {
     size_t next_grow_bytes;
     const struct mln_pool_policy *policy;
     unsigned long owner_id; /* the creating process (mln_platform_owner_id) */
+    /* Lives in memory several processes share (a shared pool or a pool
+     * descended from one): memory checkers, whose view is per process,
+     * are not told about its blocks. */
+    bool in_shared_memory;
     /* For a pool over a fixed region: what gives the region back at destroy. */
     void (*release_region)(void *mem, size_t size);
 };

@@ -28,6 +28,7 @@ mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_
     sh->repairs = 0;
     mln_journal_init(&sh->journal);
     pool->shared = sh;
+    pool->in_shared_memory = true;
     return pool;
 }
 

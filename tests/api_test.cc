@@ -92,7 +92,7 @@ TEST_F(ApiTest, CallocZeroesAReusedDirtyBlock) {
   for (size_t n : {1u, 15u, 16u, 17u, 100u, 1000u, 100000u}) {
     auto *dirty = static_cast<unsigned char *>(mln_alloc_m(pool_, n));
     ASSERT_NE(dirty, nullptr);
-    std::memset(dirty, 0xff, probe_usable_size(dirty));
+    std::memset(dirty, 0xff, n);
     mln_alloc_free(dirty);
     auto *p = static_cast<unsigned char *>(mln_alloc_c(pool_, n));
     ASSERT_NE(p, nullptr);

@@ -29,7 +29,9 @@ for cc in gcc clang; do
   fi
   for debug in "" "-DMLN_ALLOC_DEBUG"; do
     for src in alloc/*.c $platform_files; do
-      if ! "$cc" $flags -O2 $debug -D_DEFAULT_SOURCE -c "$src" -o "$objdir/x.o"; then
+      track=""
+      case "$src" in */track_*.c) track="-DMLN_ALLOC_TRACK" ;; esac
+      if ! "$cc" $flags -O2 $debug $track -D_DEFAULT_SOURCE -c "$src" -o "$objdir/x.o"; then
         echo "FAIL: $cc $debug $src does not compile cleanly"; fail=1
       fi
     done
