@@ -54,7 +54,7 @@ void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b)
             mln_shared_give(pool, b);
         return;
     }
-    if (mln_quick_push(&pool->quick, b, block_size(b)))
+    if (mln_quick_push(&pool->quick, b, block_size(b), pool))
         return;
     mln_span_t *emptied = mln_engine_free(&pool->engine, b);
     if (emptied != NULL)

@@ -68,8 +68,12 @@ static inline void *mln_quick_mark(const void *pool)
     return (void *)((uintptr_t)pool | 1u);
 }
 
-/* Cache a used block of `size` bytes; false if it does not qualify or the list is full. */
-static inline bool mln_quick_push(mln_quick_t *q, mln_block_t *b, size_t size)
+/*
+ * Cache a used block of `size` bytes in the front cache of `pool`; false if it
+ * does not qualify or the list is full. The block may carry another tag (a
+ * child's span coming back): from now on it is `pool`'s.
+ */
+static inline bool mln_quick_push(mln_quick_t *q, mln_block_t *b, size_t size, const void *pool)
 {
     if (size > MLN_QUICK_MAX)
         return false;
@@ -77,7 +81,7 @@ static inline bool mln_quick_push(mln_quick_t *q, mln_block_t *b, size_t size)
     if (q->count[c] >= MLN_QUICK_DEPTH || q->bytes + size > MLN_QUICK_BYTES)
         return false;
     q->bytes += size;
-    b->link = mln_quick_mark(b->link);
+    b->link = mln_quick_mark(pool);
     *mln_quick_next_slot(b) = q->top[c];
     q->top[c] = b;
     q->count[c]++;
