@@ -1,0 +1,28 @@
+#!/bin/bash
+# Line coverage of the library (alloc/ and platform/) by the host test suites,
+# offline (the stand-in coverage tools in third_party/remote_coverage_tools):
+#   ./tools/coverage.sh        -> per-file figures and the total
+# The lcov report stays at bazel-out/_coverage/_coverage_report.dat.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./tools/bazel coverage --instrumentation_filter='^//(alloc|platform)[/:]' --combined_report=lcov \
+  --test_tag_filters=-qemu,-bare //tests/... //examples/... >/dev/null 2>&1
+python3 - <<'PY'
+import collections, re
+hits = collections.defaultdict(dict)
+current = None
+for line in open("bazel-out/_coverage/_coverage_report.dat"):
+    line = line.strip()
+    if line.startswith("SF:"):
+        current = line[3:]
+    elif line.startswith("DA:") and current and re.search(r"(^|/)(alloc|platform)/", current):
+        number, count = (int(x) for x in line[3:].split(",")[:2])
+        hits[current][number] = max(hits[current].get(number, 0), count)
+covered = total = 0
+for path in sorted(hits):
+    h = sum(1 for c in hits[path].values() if c > 0)
+    t = len(hits[path])
+    covered, total = covered + h, total + t
+    print(f"  {path:42s} {h:5d} / {t:5d}  {100.0 * h / t:5.1f} %")
+print(f"  {'alloc/ and platform/, lines':42s} {covered:5d} / {total:5d}  {100.0 * covered / total:5.1f} %")
+PY
