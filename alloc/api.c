@@ -40,13 +40,23 @@ static mln_block_t *alloc_block(mln_alloc_t *pool, size_t bytes)
 mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
 {
     mln_block_t *b = alloc_block(pool, bytes);
-    if (b != NULL && !pool->in_shared_memory)
+    if (b == NULL) {
+        pool->failures++;
+        return NULL;
+    }
+    pool->allocations++;
+    pool->bytes_in_use += block_size(b);
+    if (pool->bytes_in_use > pool->peak_bytes_in_use)
+        pool->peak_bytes_in_use = pool->bytes_in_use;
+    if (!pool->in_shared_memory)
         mln_track_alloc(block_payload(b), bytes, block_payload_size(b));
     return b;
 }
 
 void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b)
 {
+    pool->frees++;
+    pool->bytes_in_use -= block_size(b);
     if (!pool->in_shared_memory)
         mln_track_free(block_payload(b), block_payload_size(b));
     if (pool->shared != NULL) { /* a direct call: the caller holds the lock */
@@ -152,7 +162,11 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
     size_t block_bytes = mln_engine_block_size(size);
     if (block_bytes == 0)
         return NULL;
+    size_t before = block_size(b);
     if (resize_in_place(pool, b, block_bytes)) {
+        pool->bytes_in_use = pool->bytes_in_use - before + block_size(b);
+        if (pool->bytes_in_use > pool->peak_bytes_in_use)
+            pool->peak_bytes_in_use = pool->bytes_in_use;
         if (!pool->in_shared_memory)
             mln_track_alloc(ptr, size, block_payload_size(b));
         return ptr;

@@ -110,6 +110,36 @@ void mln_alloc_set_panic_hook(mln_alloc_panic_hook_t hook);
 int mln_alloc_check(mln_alloc_t *pool);
 
 /*
+ * mln_alloc_stats: a pool's figures. Blocks a pool gives its children (their
+ * spans) count as its own; headers are included in the byte counts.
+ *   bytes_in_use       bytes of blocks handed out now (freed blocks kept in
+ *                      the pool's front cache are not in use)
+ *   peak_bytes_in_use  the most bytes_in_use has been
+ *   capacity           bytes the pool holds from its parent or the OS
+ *   largest_free       payload bytes of its largest free block; a request of
+ *                      up to 15/16 of it is always served without growing
+ *                      (the search rounds requests up to a size class)
+ *   allocations, frees, failures
+ *                      calls that handed a block out, took one back, or found
+ *                      no memory (counting the pool's own span traffic with
+ *                      its children)
+ * For a shared pool, bytes_in_use is counted from the blocks (the caller
+ * holds the lock) and the other figures are this pool's direct calls only.
+ * Returns 0, or -1 for a NULL or dead pool or NULL stats.
+ * O(spans), O(blocks) for a shared pool. Thread rule: the pool's.
+ */
+struct mln_alloc_stats_s {
+    mln_size_t bytes_in_use;
+    mln_size_t peak_bytes_in_use;
+    mln_size_t capacity;
+    mln_size_t largest_free;
+    mln_size_t allocations;
+    mln_size_t frees;
+    mln_size_t failures;
+};
+int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats);
+
+/*
  * mln_alloc_region_init: create a pool over `size` bytes at `mem`, memory the
  * caller owns (a static array in firmware, say), on every platform.
  *

@@ -137,6 +137,8 @@ static mln_alloc_t *pool_setup(void *mem, size_t bytes, size_t extra_bytes,
     pool->owner_id = 0;
     pool->release_region = NULL;
     pool->in_shared_memory = false;
+    pool->bytes_in_use = pool->peak_bytes_in_use = 0;
+    pool->allocations = pool->frees = pool->failures = 0;
     size_t front = MLN_POOL_STRUCT_BYTES + MLN_ALIGN_UP(extra_bytes);
     mln_engine_add_span(&pool->engine, (char *)mem + front, bytes - front, MLN_SPAN_HOME);
     return pool;

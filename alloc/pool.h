@@ -44,6 +44,10 @@ struct mln_alloc_s {
     size_t large_block_bytes;  /* blocks above this get a span of their own */
     mln_engine_t engine;
     mln_quick_t quick; /* front cache of small freed blocks (unused by shared pools) */
+    /* Counters for mln_alloc_stats; blocks given to children count here too. */
+    size_t bytes_in_use;   /* bytes of blocks handed out, headers included */
+    size_t peak_bytes_in_use;
+    size_t allocations, frees, failures;
     mln_alloc_t *parent; /* source of spans; NULL: the platform or a fixed region */
     mln_alloc_t *first_child;
     mln_alloc_t *prev_sibling;

@@ -1,0 +1,73 @@
+// mln_alloc_stats: the figures follow what the pool does.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "mln_alloc.h"
+#include "tests/pool_probe.h"
+
+namespace {
+
+struct mln_alloc_stats_s Stats(const mln_alloc_t *pool) {
+  struct mln_alloc_stats_s s = {};
+  EXPECT_EQ(mln_alloc_stats(pool, &s), 0);
+  return s;
+}
+
+TEST(Stats, BadArgumentsAreRefused) {
+  struct mln_alloc_stats_s s;
+  EXPECT_EQ(mln_alloc_stats(nullptr, &s), -1);
+  mln_alloc_t *pool = mln_alloc_init(nullptr);
+  EXPECT_EQ(mln_alloc_stats(pool, nullptr), -1);
+  mln_alloc_destroy(pool);
+}
+
+TEST(Stats, CountsFollowAllocationAndFree) {
+  mln_alloc_t *pool = mln_alloc_init(nullptr);
+  struct mln_alloc_stats_s fresh = Stats(pool);
+  EXPECT_EQ(fresh.bytes_in_use, 0u);
+  EXPECT_EQ(fresh.allocations, 0u);
+  EXPECT_GE(fresh.capacity, 64u * 1024);
+  EXPECT_GT(fresh.largest_free, 32u * 1024);
+  std::vector<void *> blocks;
+  for (int i = 0; i < 100; i++) blocks.push_back(mln_alloc_m(pool, 1000));
+  struct mln_alloc_stats_s full = Stats(pool);
+  EXPECT_EQ(full.allocations, 100u);
+  EXPECT_EQ(full.bytes_in_use, probe_used_bytes(pool));
+  EXPECT_GE(full.bytes_in_use, 100u * 1000);
+  EXPECT_GT(full.capacity, fresh.capacity);  // it grew
+  for (void *p : blocks) mln_alloc_free(p);
+  struct mln_alloc_stats_s after = Stats(pool);
+  EXPECT_EQ(after.frees, 100u);
+  EXPECT_EQ(after.bytes_in_use, 0u);
+  EXPECT_EQ(after.peak_bytes_in_use, full.bytes_in_use);
+  EXPECT_EQ(mln_alloc_m(pool, SIZE_MAX), nullptr);
+  EXPECT_EQ(Stats(pool).failures, 1u);
+  mln_alloc_destroy(pool);
+}
+
+TEST(Stats, LargestFreeIsReallyAvailable) {
+  alignas(16) static unsigned char region[64 * 1024];
+  mln_alloc_t *pool = mln_alloc_region_init(region, sizeof region);
+  std::vector<void *> blocks;
+  for (void *p; (p = mln_alloc_m(pool, 700)) != nullptr;) blocks.push_back(p);
+  for (size_t i = 0; i < blocks.size(); i += 3) mln_alloc_free(blocks[i]);
+  size_t largest = Stats(pool).largest_free;
+  EXPECT_GE(largest, 700u);
+  EXPECT_NE(mln_alloc_m(pool, largest / 16 * 15), nullptr);
+  mln_alloc_destroy(pool);
+}
+
+TEST(Stats, ChildSpansCountInTheParent) {
+  mln_alloc_t *root = mln_alloc_init(nullptr);
+  size_t before = Stats(root).bytes_in_use;
+  mln_alloc_t *child = mln_alloc_init(root);
+  mln_alloc_m(child, 100);
+  EXPECT_GT(Stats(root).bytes_in_use, before);
+  EXPECT_EQ(Stats(child).allocations, 1u);
+  mln_alloc_destroy(child);
+  EXPECT_EQ(Stats(root).bytes_in_use, before);
+  mln_alloc_destroy(root);
+}
+
+}  // namespace
