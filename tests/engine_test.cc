@@ -20,7 +20,7 @@ class EngineTest : public ::testing::Test {
   void SetUp() override { e_ = probe_engine_over(buf_, sizeof buf_); }
   void ExpectClean() { EXPECT_EQ(probe_engine_check(e_), nullptr) << probe_engine_check(e_); }
 
-  alignas(MLN_ALLOC_ALIGNMENT) unsigned char buf_[256 * 1024];
+  alignas(MLN_ALLOC_ALIGNMENT) unsigned char buf_[256 * 1024] = {};
   probe_engine *e_ = nullptr;
 };
 
