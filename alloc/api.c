@@ -37,6 +37,21 @@ static mln_block_t *alloc_block(mln_alloc_t *pool, size_t bytes)
     return mln_engine_alloc(&pool->engine, block_bytes, pool);
 }
 
+/*
+ * The caller now holds `b`, `bytes` of it requested: update the pool's
+ * figures (`counted`: bytes of b already in use, for a block resized in
+ * place) and tell the memory checker. Every path that hands a block out
+ * ends here, so the two can never disagree.
+ */
+static void hand_out(mln_alloc_t *pool, mln_block_t *b, size_t bytes, size_t counted)
+{
+    pool->bytes_in_use = pool->bytes_in_use - counted + block_size(b);
+    if (pool->bytes_in_use > pool->peak_bytes_in_use)
+        pool->peak_bytes_in_use = pool->bytes_in_use;
+    if (!pool->in_shared_memory)
+        mln_track_alloc(block_payload(b), bytes, block_payload_size(b));
+}
+
 mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
 {
     mln_block_t *b = alloc_block(pool, bytes);
@@ -45,11 +60,7 @@ mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
         return NULL;
     }
     pool->allocations++;
-    pool->bytes_in_use += block_size(b);
-    if (pool->bytes_in_use > pool->peak_bytes_in_use)
-        pool->peak_bytes_in_use = pool->bytes_in_use;
-    if (!pool->in_shared_memory)
-        mln_track_alloc(block_payload(b), bytes, block_payload_size(b));
+    hand_out(pool, b, bytes, 0);
     return b;
 }
 
@@ -138,8 +149,8 @@ static void *alloc_for_growth(mln_alloc_t *pool, size_t size, size_t block_bytes
     if (pool->shared == NULL && block_bytes <= pool->large_block_bytes) {
         mln_block_t *b = mln_engine_alloc_at_end(&pool->engine, block_bytes, pool);
         if (b != NULL) {
-            if (!pool->in_shared_memory)
-                mln_track_alloc(block_payload(b), size, block_payload_size(b));
+            pool->allocations++;
+            hand_out(pool, b, size, 0);
             return block_payload(b);
         }
     }
@@ -164,11 +175,7 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
         return NULL;
     size_t before = block_size(b);
     if (resize_in_place(pool, b, block_bytes)) {
-        pool->bytes_in_use = pool->bytes_in_use - before + block_size(b);
-        if (pool->bytes_in_use > pool->peak_bytes_in_use)
-            pool->peak_bytes_in_use = pool->bytes_in_use;
-        if (!pool->in_shared_memory)
-            mln_track_alloc(ptr, size, block_payload_size(b));
+        hand_out(pool, b, size, before);
         return ptr;
     }
     void *moved = alloc_for_growth(pool, size, block_bytes);

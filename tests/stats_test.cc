@@ -58,6 +58,25 @@ TEST(Stats, LargestFreeIsReallyAvailable) {
   mln_alloc_destroy(pool);
 }
 
+TEST(Stats, ReallocThatMovesOrResizesKeepsTheCountsTrue) {
+  mln_alloc_t *pool = mln_alloc_init(nullptr);
+  void *p = mln_alloc_m(pool, 16);
+  void *blocker = mln_alloc_m(pool, 16);  // the first growth must move
+  for (size_t n = 32; n <= 64 * 1024; n *= 2) {
+    p = mln_alloc_re(pool, p, n);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(Stats(pool).bytes_in_use, probe_used_bytes(pool)) << n;
+  }
+  p = mln_alloc_re(pool, p, 40);  // shrinks in place
+  EXPECT_EQ(Stats(pool).bytes_in_use, probe_used_bytes(pool));
+  mln_alloc_free(p);
+  mln_alloc_free(blocker);
+  struct mln_alloc_stats_s end = Stats(pool);
+  EXPECT_EQ(end.bytes_in_use, 0u);
+  EXPECT_EQ(end.allocations, end.frees);
+  mln_alloc_destroy(pool);
+}
+
 TEST(Stats, ChildSpansCountInTheParent) {
   mln_alloc_t *root = mln_alloc_init(nullptr);
   size_t before = Stats(root).bytes_in_use;
