@@ -203,6 +203,13 @@ bool mln_engine_rebuild(mln_engine_t *e);
 /* The block mln_engine_alloc(e, block_bytes, ...) would take, or NULL. O(1), changes nothing. */
 mln_block_t *mln_engine_find(const mln_engine_t *e, size_t block_bytes);
 
+/*
+ * Payload bytes of the largest free block: the wilderness, or a member of
+ * the highest non-empty bin (every block there is larger than any block in a
+ * lower one). O(blocks in that bin).
+ */
+size_t mln_engine_largest_free(const mln_engine_t *e);
+
 /* Building blocks shared by engine.c and engine_rebuild.c. */
 void mln_engine_mark_free(mln_block_t *b);
 void mln_engine_bin_insert(mln_engine_t *e, mln_block_t *b);

@@ -1,5 +1,6 @@
 /*
- * engine_check.c: the full integrity walk of an engine (O(blocks)).
+ * engine_check.c: the full integrity walk of an engine (O(blocks)), and the
+ * other walks that only inspect it (the largest free block).
  *
  * Kept apart from engine.c so that the hot code stays small; tests call it
  * after every step of their stress runs.
@@ -99,4 +100,17 @@ const char *mln_engine_check(const mln_engine_t *e, mln_owner_check_fn owner_ok,
     if (used_bytes != NULL)
         *used_bytes = used;
     return NULL;
+}
+
+size_t mln_engine_largest_free(const mln_engine_t *e)
+{
+    size_t largest = e->wild != NULL ? block_size(e->wild) : 0;
+    if (e->fl_bitmap != 0) {
+        unsigned fl = 31u - (unsigned)__builtin_clz(e->fl_bitmap);
+        unsigned sl = 31u - (unsigned)__builtin_clz(e->sl_bitmap[fl]);
+        for (const mln_block_t *b = e->heads[fl][sl]; b != NULL; b = b->link)
+            if (block_size(b) > largest)
+                largest = block_size(b);
+    }
+    return largest > MLN_BLOCK_HEADER ? largest - MLN_BLOCK_HEADER : 0;
 }

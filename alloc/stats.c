@@ -3,20 +3,6 @@
  */
 #include "alloc/pool.h"
 
-/* The largest free block: the wilderness, or a member of the highest bin. */
-static size_t largest_free_block(const mln_engine_t *e)
-{
-    size_t largest = e->wild != NULL ? block_size(e->wild) : 0;
-    if (e->fl_bitmap != 0) {
-        unsigned fl = 31u - (unsigned)__builtin_clz(e->fl_bitmap);
-        unsigned sl = 31u - (unsigned)__builtin_clz(e->sl_bitmap[fl]);
-        for (const mln_block_t *b = e->heads[fl][sl]; b != NULL; b = b->link)
-            if (block_size(b) > largest)
-                largest = block_size(b);
-    }
-    return largest > MLN_BLOCK_HEADER ? largest - MLN_BLOCK_HEADER : 0;
-}
-
 int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats)
 {
     if (pool == NULL || stats == NULL || pool->magic != MLN_POOL_MAGIC)
@@ -43,7 +29,7 @@ int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats)
     }
     stats->peak_bytes_in_use = pool->peak_bytes_in_use;
     stats->capacity = capacity;
-    stats->largest_free = largest_free_block(&pool->engine);
+    stats->largest_free = mln_engine_largest_free(&pool->engine);
     stats->allocations = pool->allocations;
     stats->frees = pool->frees;
     stats->failures = pool->failures;

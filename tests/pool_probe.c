@@ -82,17 +82,7 @@ const char *probe_engine_check(probe_engine *e)
     return mln_engine_check(&e->engine, owned_by_probe, e, NULL);
 }
 
-size_t probe_engine_largest(probe_engine *e)
-{
-    size_t largest = e->engine.wild != NULL ? block_payload_size(e->engine.wild) : 0;
-    for (unsigned fl = 0; fl < MLN_FL_COUNT_MAX; fl++)
-        for (unsigned sl = 0; sl < MLN_SL_COUNT; sl++)
-            if ((e->engine.sl_bitmap[fl] >> sl) & 1u)
-                for (const mln_block_t *b = e->engine.heads[fl][sl]; b != NULL; b = b->link)
-                    if (block_payload_size(b) > largest)
-                        largest = block_payload_size(b);
-    return largest;
-}
+size_t probe_engine_largest(probe_engine *e) { return mln_engine_largest_free(&e->engine); }
 
 void probe_shared_torn_free(mln_alloc_t *shm, void *ptr)
 {
