@@ -38,18 +38,27 @@ static mln_block_t *alloc_block(mln_alloc_t *pool, size_t bytes)
 }
 
 /*
- * The caller now holds `b`, `bytes` of it requested: update the pool's
- * figures (`counted`: bytes of b already in use, for a block resized in
- * place) and tell the memory checker. Every path that hands a block out
- * ends here, so the two can never disagree.
+ * `b` is now in use: update the pool's figures (`counted`: bytes of b
+ * already in use, for a block resized in place). Every path that hands a
+ * block out ends here, so the figures cannot miss one.
  */
-static void hand_out(mln_alloc_t *pool, mln_block_t *b, size_t bytes, size_t counted)
+static void hand_out(mln_alloc_t *pool, mln_block_t *b, size_t counted)
 {
     pool->bytes_in_use = pool->bytes_in_use - counted + block_size(b);
     if (pool->bytes_in_use > pool->peak_bytes_in_use)
         pool->peak_bytes_in_use = pool->bytes_in_use;
+}
+
+/*
+ * Tell the memory checker (alloc/track.h) that the caller now holds `bytes`
+ * of `b`. Only blocks that reach the caller are announced: a span a child
+ * pool takes from its parent is the child's engine space, hidden instead.
+ */
+static void *announce(mln_alloc_t *pool, mln_block_t *b, size_t bytes)
+{
     if (!pool->in_shared_memory)
-        mln_track_alloc(block_payload(b), bytes, block_payload_size(b));
+        mln_track_alloc(pool, block_payload(b), bytes, block_payload_size(b));
+    return block_payload(b);
 }
 
 mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
@@ -60,7 +69,7 @@ mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
         return NULL;
     }
     pool->allocations++;
-    hand_out(pool, b, bytes, 0);
+    hand_out(pool, b, 0);
     return b;
 }
 
@@ -68,8 +77,6 @@ void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b)
 {
     pool->frees++;
     pool->bytes_in_use -= block_size(b);
-    if (!pool->in_shared_memory)
-        mln_track_free(block_payload(b), block_payload_size(b));
     if (pool->shared != NULL) { /* a direct call: the caller holds the lock */
         if (mln_shared_ready(pool))
             mln_shared_give(pool, b);
@@ -86,8 +93,9 @@ void *mln_alloc_m(mln_alloc_t *pool, mln_size_t size)
 {
     if (pool == NULL)
         return NULL;
+    MLN_TRACK_CORE_CALL();
     mln_block_t *b = mln_pool_alloc_block(pool, size);
-    return b == NULL ? NULL : block_payload(b);
+    return b == NULL ? NULL : announce(pool, b, size);
 }
 
 void *mln_alloc_c(mln_alloc_t *pool, mln_size_t size)
@@ -125,9 +133,13 @@ void mln_alloc_free(void *ptr)
 {
     if (ptr == NULL)
         return;
+    MLN_TRACK_CORE_CALL();
     mln_alloc_t *pool = owner_of(ptr, "mln_alloc_free: double free (the block is already free)",
                                  "mln_alloc_free: pointer not allocated by any pool");
-    mln_pool_free_block(pool, block_from_payload(ptr));
+    mln_block_t *b = block_from_payload(ptr);
+    if (!pool->in_shared_memory)
+        mln_track_free(pool, ptr, block_payload_size(b));
+    mln_pool_free_block(pool, b);
 }
 
 /* Resize in place if the block is `pool`'s and the space after it allows. */
@@ -150,8 +162,8 @@ static void *alloc_for_growth(mln_alloc_t *pool, size_t size, size_t block_bytes
         mln_block_t *b = mln_engine_alloc_at_end(&pool->engine, block_bytes, pool);
         if (b != NULL) {
             pool->allocations++;
-            hand_out(pool, b, size, 0);
-            return block_payload(b);
+            hand_out(pool, b, 0);
+            return announce(pool, b, size);
         }
     }
     return mln_alloc_m(pool, size);
@@ -167,22 +179,28 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
         return mln_alloc_m(pool, size);
     if (pool == NULL)
         return NULL;
-    owner_of(ptr, "mln_alloc_re: block already freed",
-             "mln_alloc_re: pointer not allocated by any pool");
+    MLN_TRACK_CORE_CALL();
+    mln_alloc_t *owner = owner_of(ptr, "mln_alloc_re: block already freed",
+                                  "mln_alloc_re: pointer not allocated by any pool");
     mln_block_t *b = block_from_payload(ptr);
     size_t block_bytes = mln_engine_block_size(size);
     if (block_bytes == 0)
         return NULL;
     size_t before = block_size(b);
+    size_t old_bytes = block_payload_size(b);
     if (resize_in_place(pool, b, block_bytes)) {
-        hand_out(pool, b, size, before);
+        hand_out(pool, b, before);
+        if (!pool->in_shared_memory) { /* hide a shrunk block's old tail too */
+            size_t now = block_payload_size(b);
+            mln_track_resize(pool, ptr, size, now > old_bytes ? now : old_bytes);
+        }
         return ptr;
     }
     void *moved = alloc_for_growth(pool, size, block_bytes);
     if (moved == NULL)
         return NULL;
-    size_t old_bytes = block_payload_size(b);
-    mln_track_alloc(ptr, old_bytes, old_bytes); /* the mover may read all of it */
+    if (!owner->in_shared_memory) /* the copy reads all of the old block */
+        mln_track_resize(owner, ptr, old_bytes, old_bytes);
     mln_bytes_copy(moved, ptr, old_bytes < size ? old_bytes : size);
     mln_alloc_free(ptr);
     return moved;

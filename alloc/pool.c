@@ -13,6 +13,7 @@
 
 #include "alloc/platform.h"
 #include "alloc/shared.h"
+#include "alloc/track.h"
 
 #define KIB ((size_t)1024)
 
@@ -39,6 +40,35 @@ static const struct mln_pool_policy fixed_policy = {
     .max_grow_bytes = 0,
     .large_block_bytes = SIZE_MAX,
 };
+
+/* ---- the memory checker's view (alloc/track.h) ---- */
+
+/* Space in `pool`'s engine that is no caller's: no one may touch it. */
+static void hide_span(const mln_alloc_t *pool, void *mem, size_t bytes)
+{
+    if (!pool->in_shared_memory)
+        mln_track_hide(mem, bytes);
+}
+
+/* `root` and every pool below it are gone, with all their blocks. */
+static void forget_tree(const mln_alloc_t *root)
+{
+    if (!MLN_TRACKING || root->in_shared_memory)
+        return;
+    const mln_alloc_t *p = root;
+    for (;;) {
+        mln_track_pool_destroy(p);
+        if (p->first_child != NULL) {
+            p = p->first_child;
+            continue;
+        }
+        while (p != root && p->next_sibling == NULL)
+            p = p->parent;
+        if (p == root)
+            return;
+        p = p->next_sibling;
+    }
+}
 
 /* ---- the parent side: where a pool's spans come from and go back to ---- */
 
@@ -75,12 +105,15 @@ static void *parent_take(mln_alloc_t *parent, size_t *bytes, void *tag)
 
 static void parent_give(mln_alloc_t *parent, void *mem, size_t bytes)
 {
-    if (parent == NULL)
+    if (parent == NULL) {
+        mln_track_show(mem, bytes);
         mln_platform_span_release(mem, bytes);
-    else if (parent->shared != NULL)
+    } else if (parent->shared != NULL) {
         mln_shared_give(parent, block_from_payload(mem)); /* lock held by the caller */
-    else
+    } else {
+        hide_span(parent, mem, bytes);
         mln_pool_free_block(parent, block_from_payload(mem));
+    }
 }
 
 /* ---- the child list ---- */
@@ -136,16 +169,20 @@ static mln_alloc_t *pool_setup(void *mem, size_t bytes, size_t extra_bytes,
     pool->shared = NULL;
     pool->owner_id = 0;
     pool->release_region = NULL;
-    pool->in_shared_memory = false;
+    pool->in_shared_memory = parent != NULL && (parent->shared != NULL || parent->in_shared_memory);
     pool->bytes_in_use = pool->peak_bytes_in_use = 0;
     pool->allocations = pool->frees = pool->failures = 0;
     size_t front = MLN_POOL_STRUCT_BYTES + MLN_ALIGN_UP(extra_bytes);
+    if (!pool->in_shared_memory)
+        mln_track_pool_create(pool);
+    hide_span(pool, (char *)mem + front, bytes - front);
     mln_engine_add_span(&pool->engine, (char *)mem + front, bytes - front, MLN_SPAN_HOME);
     return pool;
 }
 
 mln_alloc_t *mln_alloc_init(mln_alloc_t *parent)
 {
+    MLN_TRACK_CORE_CALL();
     const struct mln_pool_policy *policy = parent == NULL ? &root_policy : &child_policy;
     if (!parent_enter(parent))
         return NULL;
@@ -159,7 +196,6 @@ mln_alloc_t *mln_alloc_init(mln_alloc_t *parent)
     }
     if (pool != NULL) {
         pool_setup(pool, bytes, 0, policy, parent);
-        pool->in_shared_memory = parent != NULL && (parent->shared != NULL || parent->in_shared_memory);
         if (parent != NULL && parent->shared != NULL)
             pool->owner_id = mln_platform_owner_id(); /* for mln_alloc_shm_reclaim */
         if (parent != NULL)
@@ -213,10 +249,14 @@ void mln_alloc_destroy(mln_alloc_t *pool)
 {
     if (pool == NULL)
         return;
+    MLN_TRACK_CORE_CALL();
     if (pool->magic != MLN_POOL_MAGIC)
         mln_panic("mln_alloc_destroy: not a live pool (destroyed twice, or never created)");
     if (pool->policy == &fixed_policy) {
         pool->magic = 0;
+        forget_tree(pool);
+        if (!pool->in_shared_memory)
+            mln_track_show(pool, pool->home_bytes); /* the region is its owner's again */
         if (pool->release_region != NULL)
             pool->release_region(pool, pool->home_bytes);
         return;
@@ -225,6 +265,7 @@ void mln_alloc_destroy(mln_alloc_t *pool)
     if (!parent_enter(parent))
         return; /* the shared parent's lock failed: the pool stays as it was */
     pool->magic = 0;
+    forget_tree(pool);
     mln_journal_t *j = mln_pool_journal(parent);
     if (j != NULL)
         mln_shared_destroy_begin(parent, pool);
@@ -247,6 +288,7 @@ bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes)
     mln_span_t *spare = pool->spare;
     if (spare != NULL && spare->size >= need) {
         pool->spare = NULL;
+        hide_span(pool, spare, spare->size);
         mln_engine_add_span(&pool->engine, spare, spare->size, MLN_SPAN_GROWN);
         return true;
     }
@@ -265,6 +307,7 @@ bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes)
         return false;
     if (pool->next_grow_bytes < pool->policy->max_grow_bytes)
         pool->next_grow_bytes *= 2;
+    hide_span(pool, mem, bytes);
     mln_engine_add_span(&pool->engine, mem, bytes, MLN_SPAN_GROWN);
     return true;
 }
@@ -280,6 +323,7 @@ mln_block_t *mln_pool_alloc_large(mln_alloc_t *pool, size_t block_bytes)
     parent_leave(pool->parent);
     if (mem == NULL)
         return NULL;
+    hide_span(pool, mem, bytes); /* the caller's part is announced when handed out */
     return mln_engine_add_span_used(&pool->engine, mem, bytes, MLN_SPAN_LARGE, pool);
 }
 
@@ -364,6 +408,7 @@ const char *mln_pool_check_tree(const mln_alloc_t *pool)
 
 int mln_alloc_check(mln_alloc_t *pool)
 {
+    MLN_TRACK_CORE_CALL();
     return pool != NULL && pool->magic == MLN_POOL_MAGIC && mln_pool_check_tree(pool) == NULL ? 0 : -1;
 }
 

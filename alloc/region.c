@@ -3,6 +3,7 @@
  * section, a block of some other allocator). The same engine, one fixed span.
  */
 #include "alloc/pool.h"
+#include "alloc/track.h"
 
 mln_size_t mln_alloc_region_min_size(void)
 {
@@ -14,5 +15,6 @@ mln_alloc_t *mln_alloc_region_init(void *mem, mln_size_t size)
 {
     if (size < mln_alloc_region_min_size()) /* the same answer, aligned or not */
         return NULL;
+    MLN_TRACK_CORE_CALL();
     return mln_pool_init_fixed(mem, size, 0, NULL, NULL);
 }

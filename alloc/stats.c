@@ -2,11 +2,13 @@
  * stats.c: mln_alloc_stats, a pool's figures at a glance.
  */
 #include "alloc/pool.h"
+#include "alloc/track.h"
 
 int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats)
 {
     if (pool == NULL || stats == NULL || pool->magic != MLN_POOL_MAGIC)
         return -1;
+    MLN_TRACK_CORE_CALL();
     size_t capacity = pool->home_bytes;
     const mln_span_t *span = pool->engine.spans;
     if (span != NULL) {

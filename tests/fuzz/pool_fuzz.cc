@@ -197,8 +197,16 @@ class Session {
 
 }  // namespace
 
+// Operations run so far, reported at exit so that a long run states its size.
+static unsigned long long operations_run = 0;
+
+static void ReportOperations() { std::fprintf(stderr, "pool_fuzz: %llu operations\n", operations_run); }
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static const int reported = std::atexit(ReportOperations);
+  (void)reported;
   Session session;
   for (size_t i = 0; i + 2 < size; i += 3) session.Step(data[i], data[i + 1], data[i + 2]);
+  operations_run += size / 3;
   return 0;
 }

@@ -1,7 +1,6 @@
-// With --config=asan the pools announce every block to AddressSanitizer, so
-// misuse of pooled memory is reported as for malloc'd memory. Run by
-// `./tools/bazel test --config=asan //tests:checker_test` (and by CI); it is
-// tagged manual because without the checker there is nothing to report.
+// Built against //alloc:mln_alloc_with_asan, the pools announce every block
+// to AddressSanitizer, so misuse of pooled memory is reported as for
+// malloc'd memory: each misuse below must kill the process with ASan's report.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -36,6 +35,12 @@ TEST_F(Checker, WritePastTheRequestedEndIsReported) {
   auto *p = static_cast<char *>(mln_alloc_m(pool_, 20));  // usable 32: 12 bytes of slack
   std::memset(p, 0, 20);
   EXPECT_DEATH(p[20] = 1, "AddressSanitizer: use-after-poison");
+  mln_alloc_free(p);
+}
+
+TEST_F(Checker, WriteIntoSpaceNotYetHandedOutIsReported) {
+  auto *p = static_cast<char *>(mln_alloc_m(pool_, 64));
+  EXPECT_DEATH(p[64 + 16 + 200] = 1, "AddressSanitizer: use-after-poison");
   mln_alloc_free(p);
 }
 
