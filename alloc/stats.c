@@ -6,9 +6,9 @@
 
 int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats)
 {
+    MLN_TRACK_CORE_CALL();
     if (pool == NULL || stats == NULL || pool->magic != MLN_POOL_MAGIC)
         return -1;
-    MLN_TRACK_CORE_CALL();
     size_t capacity = pool->home_bytes;
     const mln_span_t *span = pool->engine.spans;
     if (span != NULL) {

@@ -5,17 +5,27 @@
 
 #include "alloc/pool.h"
 #include "alloc/shared.h"
+#include "alloc/track.h"
 
-const char *probe_check_tree(const mln_alloc_t *pool) { return mln_pool_check_tree(pool); }
+/* Probes that read a pool's hidden space open with MLN_TRACK_CORE_CALL, as
+ * the core's own calls do (alloc/track.h). */
+
+const char *probe_check_tree(const mln_alloc_t *pool)
+{
+    MLN_TRACK_CORE_CALL();
+    return mln_pool_check_tree(pool);
+}
 
 size_t probe_used_bytes(const mln_alloc_t *pool)
 {
+    MLN_TRACK_CORE_CALL();
     size_t used = 0;
     return mln_pool_check(pool, &used) == NULL ? used : (size_t)-1;
 }
 
 size_t probe_span_count(const mln_alloc_t *pool)
 {
+    MLN_TRACK_CORE_CALL();
     size_t n = 0;
     const mln_span_t *s = pool->engine.spans;
     if (s != NULL) {
@@ -34,10 +44,15 @@ size_t probe_block_min(void) { return MLN_BLOCK_MIN; }
 
 size_t probe_usable_size(const void *ptr)
 {
+    MLN_TRACK_CORE_CALL();
     return block_payload_size(block_from_payload(ptr));
 }
 
-const mln_alloc_t *probe_owner(const void *ptr) { return block_from_payload(ptr)->link; }
+const mln_alloc_t *probe_owner(const void *ptr)
+{
+    MLN_TRACK_CORE_CALL();
+    return block_from_payload(ptr)->link;
+}
 
 struct probe_engine {
     mln_engine_t engine;
@@ -106,7 +121,11 @@ void probe_shared_mark_dirty(mln_alloc_t *shm)
     mln_journal_save(j, (void *)(uintptr_t)&j->subject);
 }
 
-void probe_corrupt_head(void *ptr, size_t value) { block_from_payload(ptr)->head = value; }
+void probe_corrupt_head(void *ptr, size_t value)
+{
+    MLN_TRACK_CORE_CALL();
+    block_from_payload(ptr)->head = value;
+}
 
 unsigned long probe_shared_recoveries(const mln_alloc_t *shm) { return shm->shared->recoveries; }
 unsigned long probe_shared_holder(const mln_alloc_t *shm) { return shm->shared->holder; }
