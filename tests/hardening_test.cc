@@ -2,6 +2,7 @@
 // corrupt a pool: double frees, foreign pointers, destroying twice.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -101,6 +102,21 @@ TEST_F(Hardening, UserHookHearsTheMessageFirst) {
   mln_alloc_free(p);
   EXPECT_DEATH(mln_alloc_free(p), "user hook: mln_alloc_free: double free");
   mln_alloc_set_panic_hook(nullptr);
+}
+
+// The default hook: the message on stderr, then abort(). The child turns
+// SIGABRT into exit code 77, so the test sees that abort() was what ended it
+// (and the child's exit handlers run).
+TEST_F(Hardening, DefaultHookPrintsTheMessageAndAborts) {
+  void *p = mln_alloc_m(pool_, 64);
+  mln_alloc_free(p);
+  EXPECT_EXIT(
+      {
+        std::signal(SIGABRT, [](int) { std::exit(77); });
+        mln_alloc_free(p);
+      },
+      ::testing::ExitedWithCode(77),
+      "mlnpool: mln_alloc_free: double free \\(the block is already free\\)");
 }
 
 TEST(Check, CleanPoolsPassCorruptOnesFail) {
