@@ -5,7 +5,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 
 #include "mln_alloc.h"
 #include "tests/pool_probe.h"
@@ -127,8 +126,7 @@ TEST(Check, CleanPoolsPassCorruptOnesFail) {
   void *q = mln_alloc_m(child, 500);
   EXPECT_EQ(mln_alloc_check(root), 0);
   EXPECT_EQ(mln_alloc_check(child), 0);
-  size_t saved;
-  std::memcpy(&saved, p - probe_block_header(), sizeof saved);
+  size_t saved = probe_block_head(p);
   probe_corrupt_head(p, saved + 4096);  // an overrun from the block before
   EXPECT_EQ(mln_alloc_check(child), -1);
   EXPECT_EQ(mln_alloc_check(root), -1);  // the walk goes down the tree

@@ -121,6 +121,12 @@ void probe_shared_mark_dirty(mln_alloc_t *shm)
     mln_journal_save(j, (void *)(uintptr_t)&j->subject);
 }
 
+size_t probe_block_head(const void *ptr)
+{
+    MLN_TRACK_CORE_CALL();
+    return block_from_payload(ptr)->head;
+}
+
 void probe_corrupt_head(void *ptr, size_t value)
 {
     MLN_TRACK_CORE_CALL();

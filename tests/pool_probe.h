@@ -59,6 +59,9 @@ unsigned long probe_shared_recoveries(const mln_alloc_t *shm);
 unsigned long probe_shared_repairs(const mln_alloc_t *shm);
 unsigned long probe_shared_holder(const mln_alloc_t *shm);
 
+/* The head word (size and flags) of the block at ptr. */
+size_t probe_block_head(const void *ptr);
+
 /* Overwrite the head word of the block at ptr (to make recovery's walk fail). */
 void probe_corrupt_head(void *ptr, size_t value);
 
