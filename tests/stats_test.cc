@@ -1,6 +1,9 @@
 // mln_alloc_stats: the figures follow what the pool does.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <vector>
 
 #include "mln_alloc.h"
@@ -87,6 +90,36 @@ TEST(Stats, ChildSpansCountInTheParent) {
   mln_alloc_destroy(child);
   EXPECT_EQ(Stats(root).bytes_in_use, before);
   mln_alloc_destroy(root);
+}
+
+int NoLock(void *) { return 0; }
+
+// A shared pool's bytes in use come from its blocks, so they include what a
+// forked worker's sub-pool took, which no counter of this process saw.
+TEST(Stats, SharedPoolCountsWhatOtherProcessesTook) {
+  struct mln_alloc_shm_attr_s attr = {1 << 20, nullptr, NoLock, NoLock};
+  mln_alloc_t *shm = mln_alloc_shm_init(&attr);
+  ASSERT_NE(shm, nullptr);
+  void *direct = mln_alloc_m(shm, 1000);
+  struct mln_alloc_stats_s before = Stats(shm);
+  EXPECT_GE(before.bytes_in_use, 1000u);
+  EXPECT_EQ(before.allocations, 1u);
+  pid_t pid = fork();
+  if (pid == 0) {
+    mln_alloc_t *mine = mln_alloc_init(shm);  // kept: the parent counts it
+    _exit(mine != nullptr && mln_alloc_m(mine, 50000) != nullptr ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  struct mln_alloc_stats_s after = Stats(shm);
+  EXPECT_GE(after.bytes_in_use, before.bytes_in_use + 50000);
+  EXPECT_EQ(after.allocations, 1u);  // this process made no new call
+  EXPECT_EQ(mln_alloc_shm_reclaim(shm, pid), 1);  // the one sub-pool
+  EXPECT_EQ(Stats(shm).bytes_in_use, before.bytes_in_use);
+  mln_alloc_free(direct);
+  EXPECT_EQ(Stats(shm).bytes_in_use, 0u);
+  mln_alloc_destroy(shm);
 }
 
 }  // namespace
