@@ -55,5 +55,4 @@ void mln_journal_undo(mln_journal_t *j)
         n = MLN_JOURNAL_SLOTS; /* a torn count: recovery's check decides */
     while (n-- > 0)
         *(volatile uintptr_t *)j->undo[n].addr = j->undo[n].old;
-    mln_journal_step_done(j);
 }

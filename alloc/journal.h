@@ -53,7 +53,14 @@ void mln_journal_step_done(mln_journal_t *j);
 /* Whether a process died leaving work behind. */
 int mln_journal_dirty(const mln_journal_t *j);
 
-/* Write every saved word back, newest first, and forget them. */
+/*
+ * Write every saved word back, newest first. They stay saved, and the
+ * journal dirty, until the caller's mln_journal_step_done once the derived
+ * state is rebuilt: a recovery killed in between is then run again in full.
+ * Writing the words back a second time is harmless: the rebuild only merges
+ * runs of free blocks (whose inner heads it leaves intact) and recomputes
+ * flags and footers, so the saved values still describe a valid tiling.
+ */
 void mln_journal_undo(mln_journal_t *j);
 
 #endif /* MLN_ALLOC_JOURNAL_H */

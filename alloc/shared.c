@@ -183,6 +183,7 @@ bool mln_shared_recover(mln_alloc_t *shm)
     mln_journal_undo(j);
     if (!mln_engine_rebuild(&shm->engine))
         goto failed;
+    mln_journal_step_done(j); /* only now: a death before this recovers again */
     if (j->op == MLN_JOP_DESTROY) {
         mln_alloc_t *child = (mln_alloc_t *)j->subject;
         if (!inside_region(shm, child))

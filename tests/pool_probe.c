@@ -115,6 +115,8 @@ void *probe_shared_torn_alloc(mln_alloc_t *shm, size_t bytes)
     return b == NULL ? NULL : block_payload(b);
 }
 
+void probe_shared_undo_only(mln_alloc_t *shm) { mln_journal_undo(&shm->shared->journal); }
+
 void probe_shared_mark_dirty(mln_alloc_t *shm)
 {
     mln_journal_t *j = &shm->shared->journal;

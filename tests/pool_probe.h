@@ -51,6 +51,9 @@ size_t probe_engine_largest(probe_engine *e);
  */
 void probe_shared_torn_free(mln_alloc_t *shm, void *ptr);
 void *probe_shared_torn_alloc(mln_alloc_t *shm, size_t bytes);
+/* Only the first part of a recovery: the saved words written back, no
+ * rebuild (a recovering process killed in between). */
+void probe_shared_undo_only(mln_alloc_t *shm);
 /* Leave the journal dirty with nothing to undo (a death right after locking). */
 void probe_shared_mark_dirty(mln_alloc_t *shm);
 /* Recoveries a shared pool has run, repairs of torn operations among them, and

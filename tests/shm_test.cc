@@ -226,6 +226,28 @@ TEST(ShmRecovery, TornAllocIsUndoneByTheNextCall) {
   mln_alloc_destroy(pool);
 }
 
+// A process that dies while recovering, after writing the saved words back
+// but before rebuilding the free lists from them, leaves the journal dirty:
+// the next call runs the whole recovery again.
+TEST(ShmRecovery, RecoveryKilledBeforeItsRebuildRunsAgain) {
+  CountingLock lock;
+  mln_alloc_t *pool = CountedPool(&lock, 1 << 20);
+  void *keep = mln_alloc_m(pool, 100);
+  size_t used = probe_used_bytes(pool);
+  ASSERT_NE(probe_shared_torn_alloc(pool, 5000), nullptr);
+  probe_shared_undo_only(pool);
+  unsigned long recoveries = probe_shared_recoveries(pool);
+  void *next = mln_alloc_m(pool, 100);
+  ASSERT_NE(next, nullptr);
+  EXPECT_EQ(probe_shared_recoveries(pool), recoveries + 1);
+  EXPECT_EQ(probe_used_bytes(pool), used + (probe_usable_size(next) + probe_block_header()));
+  ExpectClean(pool);
+  mln_alloc_free(next);
+  mln_alloc_free(keep);
+  EXPECT_EQ(probe_used_bytes(pool), 0u);
+  mln_alloc_destroy(pool);
+}
+
 TEST(ShmRecovery, UnrepairablePoolIsMarkedFailedAndRefusesWork) {
   CountingLock lock;
   mln_alloc_t *pool = CountedPool(&lock, 1 << 20);
