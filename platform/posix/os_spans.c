@@ -60,7 +60,8 @@ static unsigned floor_log2(size_t x)
 /*
  * A cached span of at least *size bytes: from the bucket holding *size, if
  * its top span is large enough, else from the next bucket up, whose spans
- * all are (at most about twice the request).
+ * all are (and are less than four times the request: bucket k holds the
+ * sizes in [2^k, 2^(k+1))).
  */
 static void *cache_take(size_t *size)
 {
