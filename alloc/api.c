@@ -10,7 +10,21 @@
 #include "alloc/shared.h"
 #include "alloc/track.h"
 
-static mln_block_t *alloc_block(mln_alloc_t *pool, size_t bytes)
+/*
+ * Whether a block of `block_bytes` would take `pool` past its capacity: a
+ * check before the slow paths, so that a capped pool takes no span for an
+ * allocation it must refuse. Never true without a limit.
+ */
+static inline bool over_capacity(const mln_alloc_t *pool, size_t block_bytes)
+{
+    return pool->bytes_in_use + block_bytes > pool->capacity_limit;
+}
+
+/* The fast paths below are forced inline: the compiler's own choice, made
+ * differently as the file changes, was measurably slower (bench/mixed). */
+#define MLN_HOT_INLINE inline __attribute__((always_inline))
+
+static MLN_HOT_INLINE mln_block_t *alloc_block(mln_alloc_t *pool, size_t bytes)
 {
     if (pool->shared != NULL) { /* a direct call: the caller holds the lock */
         if (!mln_shared_ready(pool))
@@ -23,12 +37,12 @@ static mln_block_t *alloc_block(mln_alloc_t *pool, size_t bytes)
     if (block_bytes == 0)
         return NULL;
     if (block_bytes > pool->large_block_bytes)
-        return mln_pool_alloc_large(pool, block_bytes);
+        return over_capacity(pool, block_bytes) ? NULL : mln_pool_alloc_large(pool, block_bytes);
     mln_block_t *b = mln_quick_pop(&pool->quick, block_bytes, pool);
     if (b != NULL)
         return b;
     b = mln_engine_alloc(&pool->engine, block_bytes, pool);
-    if (b != NULL)
+    if (b != NULL || over_capacity(pool, block_bytes))
         return b;
     mln_pool_flush_quick(pool); /* cached blocks may merge into what is needed */
     b = mln_engine_alloc(&pool->engine, block_bytes, pool);
@@ -38,15 +52,54 @@ static mln_block_t *alloc_block(mln_alloc_t *pool, size_t bytes)
 }
 
 /*
- * `b` is now in use: update the pool's figures (`counted`: bytes of b
- * already in use, for a block resized in place). Every path that hands a
- * block out ends here, so the figures cannot miss one.
+ * A block is now in use and `pool` has `in_use` bytes in use: update the
+ * pool's figures. Every path that hands a block out ends here, so the
+ * figures cannot miss one.
  */
-static void hand_out(mln_alloc_t *pool, mln_block_t *b, size_t counted)
+static void hand_out(mln_alloc_t *pool, size_t in_use)
 {
-    pool->bytes_in_use = pool->bytes_in_use - counted + block_size(b);
-    if (pool->bytes_in_use > pool->peak_bytes_in_use)
-        pool->peak_bytes_in_use = pool->bytes_in_use;
+    pool->bytes_in_use = in_use;
+    if (in_use > pool->peak_bytes_in_use)
+        pool->peak_bytes_in_use = in_use;
+}
+
+/* Put a block `pool` owns back where its free blocks go, counting nothing. */
+static MLN_HOT_INLINE void give_back(mln_alloc_t *pool, mln_block_t *b)
+{
+    if (pool->shared != NULL) { /* a direct call: the caller holds the lock */
+        if (mln_shared_ready(pool))
+            mln_shared_give(pool, b);
+        return;
+    }
+    if (mln_quick_push(&pool->quick, b, block_size(b), pool))
+        return;
+    mln_span_t *emptied = mln_engine_free(&pool->engine, b);
+    if (emptied != NULL)
+        mln_pool_span_emptied(pool, emptied);
+}
+
+/* A block taken for `pool` past its capacity goes back: rare, so out of line. */
+__attribute__((noinline, cold)) static void refuse(mln_alloc_t *pool, mln_block_t *b)
+{
+    give_back(pool, b);
+}
+
+/*
+ * `b` was just taken for `pool`: hand it out, or, when it would take the
+ * pool past its capacity (the engine may leave a few bytes more in a block
+ * than asked), give it back and return NULL. The one compare an uncapped
+ * pool pays (its limit is SIZE_MAX).
+ */
+static MLN_HOT_INLINE mln_block_t *admit(mln_alloc_t *pool, mln_block_t *b)
+{
+    size_t in_use = pool->bytes_in_use + block_size(b);
+    if (__builtin_expect(in_use > pool->capacity_limit, 0)) {
+        refuse(pool, b);
+        return NULL;
+    }
+    pool->allocations++;
+    hand_out(pool, in_use);
+    return b;
 }
 
 /*
@@ -64,29 +117,17 @@ static void *announce(mln_alloc_t *pool, mln_block_t *b, size_t bytes)
 mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
 {
     mln_block_t *b = alloc_block(pool, bytes);
-    if (b == NULL) {
-        pool->failures++;
-        return NULL;
-    }
-    pool->allocations++;
-    hand_out(pool, b, 0);
-    return b;
+    if (b != NULL && (b = admit(pool, b)) != NULL)
+        return b;
+    pool->failures++;
+    return NULL;
 }
 
 void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b)
 {
     pool->frees++;
     pool->bytes_in_use -= block_size(b);
-    if (pool->shared != NULL) { /* a direct call: the caller holds the lock */
-        if (mln_shared_ready(pool))
-            mln_shared_give(pool, b);
-        return;
-    }
-    if (mln_quick_push(&pool->quick, b, block_size(b), pool))
-        return;
-    mln_span_t *emptied = mln_engine_free(&pool->engine, b);
-    if (emptied != NULL)
-        mln_pool_span_emptied(pool, emptied);
+    give_back(pool, b);
 }
 
 void *mln_alloc_m(mln_alloc_t *pool, mln_size_t size)
@@ -142,14 +183,27 @@ void mln_alloc_free(void *ptr)
     mln_pool_free_block(pool, b);
 }
 
-/* Resize in place if the block is `pool`'s and the space after it allows. */
+/*
+ * Resize in place if the block is `pool`'s, the space after it allows, and
+ * the result stays within the pool's capacity. Growing may take the whole
+ * free block after it, a little more than asked: if that is past capacity
+ * the free block is cut off again, exactly as it was (it is at least
+ * MLN_BLOCK_MIN bytes, so it splits off whole).
+ */
 static bool resize_in_place(mln_alloc_t *pool, mln_block_t *b, size_t block_bytes)
 {
     if (b->link != pool)
         return false;
     if (pool->shared != NULL)
         return mln_shared_ready(pool) && mln_shared_resize(pool, b, block_bytes);
-    return mln_engine_resize(&pool->engine, b, block_bytes);
+    size_t before = block_size(b);
+    size_t others = pool->bytes_in_use - before;
+    if (others + block_bytes > pool->capacity_limit || !mln_engine_resize(&pool->engine, b, block_bytes))
+        return false;
+    if (others + block_size(b) <= pool->capacity_limit)
+        return true;
+    mln_engine_resize(&pool->engine, b, before);
+    return false;
 }
 
 /*
@@ -160,11 +214,8 @@ static void *alloc_for_growth(mln_alloc_t *pool, size_t size, size_t block_bytes
 {
     if (pool->shared == NULL && block_bytes <= pool->large_block_bytes) {
         mln_block_t *b = mln_engine_alloc_at_end(&pool->engine, block_bytes, pool);
-        if (b != NULL) {
-            pool->allocations++;
-            hand_out(pool, b, 0);
+        if (b != NULL && (b = admit(pool, b)) != NULL)
             return announce(pool, b, size);
-        }
     }
     return mln_alloc_m(pool, size);
 }
@@ -189,7 +240,7 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
     size_t before = block_size(b);
     size_t old_bytes = block_payload_size(b);
     if (resize_in_place(pool, b, block_bytes)) {
-        hand_out(pool, b, before);
+        hand_out(pool, pool->bytes_in_use - before + block_size(b));
         if (!pool->in_shared_memory) { /* hide a shrunk block's old tail too */
             size_t now = block_payload_size(b);
             mln_track_resize(pool, ptr, size, now > old_bytes ? now : old_bytes);

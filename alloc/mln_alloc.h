@@ -311,6 +311,97 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size);
  */
 void mln_alloc_free(void *ptr);
 
+/* ---- Capacity-limited pools: Melon's newer API ---- */
+
+/* "No limit": what mln_alloc_available_capacity reports for an unlimited pool. */
+#define M_ALLOC_INFINITE_SIZE (~(mln_size_t)0)
+
+/*
+ * mln_alloc_init_capacity: create a heap pool, as mln_alloc_init(parent),
+ * whose blocks may occupy at most `capacity` bytes. 0 (or
+ * M_ALLOC_INFINITE_SIZE) means no limit: the pool is then exactly
+ * mln_alloc_init(parent)'s.
+ *
+ * What is limited is the pool's bytes in use, the figure bytes_in_use of
+ * mln_alloc_stats: the blocks it has handed out, headers included (a request
+ * of n bytes occupies n plus a header, rounded up to the alignment, at least
+ * a minimum block, and now and then a few bytes more: the rest of a free
+ * block too small to split off), and the blocks it has given its child
+ * pools: their homes (control structure, about 4.5 KiB on LP64, plus first
+ * span; a pool capped below that has no room for a child) and spans. Its
+ * own control structure, free space and front cache are not counted.
+ *   - mln_alloc_m, mln_alloc_c, and mln_alloc_re (growing in place or
+ *     moving) fail cleanly when the result would take the pool past its
+ *     capacity: NULL, counted in the pool's `failures`, nothing changed
+ *     (mln_alloc_re's old block untouched and valid), the pool fully usable.
+ *   - mln_alloc_free gives the block's bytes back at once.
+ *   - A child's spans are blocks of its parent, so they count against the
+ *     parent's capacity as the child grows: no descendant can take a capped
+ *     pool past its capacity, whatever the descendants' own capacities. A
+ *     child's own capacity limits its own bytes in use.
+ * A capped pool takes memory from its source accordingly: its first span is
+ * no larger than the capacity needs, and a span it adds no larger than its
+ * remaining capacity (or what the request needs).
+ * The OS (or, in firmware, the default region) may still refuse memory
+ * before a pool reaches its capacity.
+ *
+ * Complexity, failures and threads: as mln_alloc_init. The limit costs an
+ * allocation one compare, whether the pool has one or not.
+ */
+mln_alloc_t *mln_alloc_init_capacity(mln_alloc_t *parent, mln_size_t capacity);
+
+/*
+ * mln_alloc_shm_init_capacity: mln_alloc_shm_init with the attributes
+ * { capacity, locker, lock, unlock }: the shared pool's region is `capacity`
+ * bytes (it is its capacity: a shared pool never grows), with the same
+ * minimum (MLN_ALLOC_SHM_MIN_SIZE; 0 is refused), locking, crash policy,
+ * results and complexity.
+ * Defined here in the header (it only packs the attributes), so it is
+ * compiled into the caller; the library's symbol is mln_alloc_shm_init.
+ */
+static inline mln_alloc_t *mln_alloc_shm_init_capacity(mln_size_t capacity, void *locker,
+                                                       mln_alloc_shm_lock_cb_t lock,
+                                                       mln_alloc_shm_lock_cb_t unlock)
+{
+    struct mln_alloc_shm_attr_s attr;
+    attr.size = capacity;
+    attr.locker = locker;
+    attr.lock = lock;
+    attr.unlock = unlock;
+    return mln_alloc_shm_init(&attr);
+}
+
+/*
+ * mln_alloc_available_capacity: how many more bytes `pool` may take into use
+ * (bytes as mln_alloc_init_capacity counts them, headers included), an
+ * upper bound: a request still needs a free block that fits, or memory from
+ * the OS.
+ *   - A heap pool with no limit and no capped ancestor: M_ALLOC_INFINITE_SIZE.
+ *   - A heap pool with capacity c and b bytes in use: c - b (never below 0),
+ *     if no ancestor is capped.
+ *   - A heap pool under a capped ancestor (or under a region or shared pool)
+ *     is limited by it as well: it can use the space it holds unused, plus
+ *     what its parent can still give it. The result is
+ *         min(own, held + available(parent))
+ *     where own is c - b as above (M_ALLOC_INFINITE_SIZE without a limit)
+ *     and held is the bytes of the pool's spans (mln_alloc_stats' capacity)
+ *     less its bytes in use: a bound, since span headers and the pool's own
+ *     control structure count in held.
+ *   - A region pool (mln_alloc_region_init) or a shared pool: the bytes of
+ *     its region's block space not in use (the region less the pool's
+ *     control structure, less the bytes in use; for a shared pool counted
+ *     from the blocks, as mln_alloc_stats does, so the caller holds the
+ *     lock). A shared pool that has failed: 0.
+ *   - NULL or a destroyed pool: 0.
+ * Complexity: O(depth) without a capped ancestor; O(depth + spans of the
+ * pools below the topmost capped or fixed ancestor) otherwise; a shared pool
+ * at the top adds O(blocks of its region). A sub-pool of a shared pool takes
+ * the pool's lock for that count, as its other operations on the pool do; if
+ * the lock fails the result is 0. Threads: the pool's rule (it reads its
+ * ancestors, as allocating from it may).
+ */
+mln_size_t mln_alloc_available_capacity(mln_alloc_t *pool);
+
 #ifdef __cplusplus
 }
 #endif

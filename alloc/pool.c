@@ -171,6 +171,7 @@ static mln_alloc_t *pool_setup(void *mem, size_t bytes, size_t extra_bytes,
     pool->release_region = NULL;
     pool->in_shared_memory = parent != NULL && (parent->shared != NULL || parent->in_shared_memory);
     pool->bytes_in_use = pool->peak_bytes_in_use = 0;
+    pool->capacity_limit = SIZE_MAX;
     pool->allocations = pool->frees = pool->failures = 0;
     size_t front = MLN_POOL_STRUCT_BYTES + MLN_ALIGN_UP(extra_bytes);
     if (!pool->in_shared_memory)
@@ -180,22 +181,42 @@ static mln_alloc_t *pool_setup(void *mem, size_t bytes, size_t extra_bytes,
     return pool;
 }
 
-mln_alloc_t *mln_alloc_init(mln_alloc_t *parent)
+/* Smallest home: the control structure and a span for one block. */
+#define MIN_HOME_BYTES (MLN_POOL_STRUCT_BYTES + mln_engine_span_size_for(MLN_BLOCK_MIN))
+
+/*
+ * Bytes of a span that blocks of up to `room` bytes in all can fill, clamped
+ * to [least, most]: a capped pool takes no more from its source than its
+ * capacity lets it use.
+ */
+static size_t span_bytes_for_room(size_t room, size_t least, size_t most)
+{
+    if (room >= most)
+        return most; /* always so without a limit */
+    size_t bytes = mln_engine_span_size_for(room & ~(MLN_ALIGN - 1));
+    return bytes < least ? least : bytes < most ? bytes : most;
+}
+
+mln_alloc_t *mln_pool_create(mln_alloc_t *parent, size_t limit)
 {
     MLN_TRACK_CORE_CALL();
     const struct mln_pool_policy *policy = parent == NULL ? &root_policy : &child_policy;
     if (!parent_enter(parent))
         return NULL;
+    size_t home = MLN_POOL_STRUCT_BYTES +
+                  span_bytes_for_room(limit, mln_engine_span_size_for(MLN_BLOCK_MIN),
+                                      policy->home_bytes - MLN_POOL_STRUCT_BYTES);
     /* Where memory is scarce (a small region, a parent nearly full), settle
      * for a smaller home, down to a quarter of the usual. */
-    size_t bytes = policy->home_bytes;
+    size_t bytes = home;
     mln_alloc_t *pool = parent_take(parent, &bytes, NULL);
-    for (int tries = 0; pool == NULL && tries < 2; tries++) {
-        bytes = policy->home_bytes >> (tries + 1);
+    for (int tries = 0; pool == NULL && tries < 2 && (home >> (tries + 1)) >= MIN_HOME_BYTES; tries++) {
+        bytes = home >> (tries + 1);
         pool = parent_take(parent, &bytes, NULL);
     }
     if (pool != NULL) {
         pool_setup(pool, bytes, 0, policy, parent);
+        pool->capacity_limit = limit;
         if (parent != NULL && parent->shared != NULL)
             pool->owner_id = mln_platform_owner_id(); /* for mln_alloc_shm_reclaim */
         if (parent != NULL)
@@ -205,6 +226,11 @@ mln_alloc_t *mln_alloc_init(mln_alloc_t *parent)
         mln_journal_step_done(mln_pool_journal(parent));
     parent_leave(parent);
     return pool;
+}
+
+mln_alloc_t *mln_alloc_init(mln_alloc_t *parent)
+{
+    return mln_pool_create(parent, SIZE_MAX);
 }
 
 size_t mln_pool_fixed_min_size(size_t extra_bytes)
@@ -282,8 +308,8 @@ void mln_alloc_destroy(mln_alloc_t *pool)
 
 bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes)
 {
-    if (pool->policy->first_grow_bytes == 0)
-        return false; /* a fixed region */
+    if (mln_pool_is_fixed(pool))
+        return false;
     size_t need = mln_engine_span_size_for(mln_engine_fit_size(block_bytes));
     mln_span_t *spare = pool->spare;
     if (spare != NULL && spare->size >= need) {
@@ -293,6 +319,7 @@ bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes)
         return true;
     }
     size_t bytes = pool->next_grow_bytes > need ? pool->next_grow_bytes : need;
+    bytes = span_bytes_for_room(pool->capacity_limit - pool->bytes_in_use, need, bytes);
     if (!parent_enter(pool->parent))
         return false;
     void *mem = parent_take(pool->parent, &bytes, pool);
@@ -324,7 +351,13 @@ mln_block_t *mln_pool_alloc_large(mln_alloc_t *pool, size_t block_bytes)
     if (mem == NULL)
         return NULL;
     hide_span(pool, mem, bytes); /* the caller's part is announced when handed out */
-    return mln_engine_add_span_used(&pool->engine, mem, bytes, MLN_SPAN_LARGE, pool);
+    mln_block_t *b = mln_engine_add_span_used(&pool->engine, mem, bytes, MLN_SPAN_LARGE, pool);
+    /* The platform may grant more than asked (a cached span up to twice the
+     * size): a capped pool, which counts whole blocks, keeps the block to
+     * the size asked and the rest of the span as free space. */
+    if (pool->capacity_limit != SIZE_MAX)
+        mln_engine_resize(&pool->engine, b, block_bytes);
+    return b;
 }
 
 /* Give an emptied span back to the parent; keep it if the parent's lock fails. */
@@ -388,6 +421,22 @@ static const char *check_quick(const mln_alloc_t *pool, size_t *cached_bytes)
         }
     }
     return NULL;
+}
+
+size_t mln_pool_held_bytes(const mln_alloc_t *pool)
+{
+    size_t held = pool->home_bytes;
+    const mln_span_t *span = pool->engine.spans;
+    if (span != NULL) {
+        do {
+            if (span->kind != MLN_SPAN_HOME)
+                held += span->size;
+            span = span->next;
+        } while (span != pool->engine.spans);
+    }
+    if (pool->spare != NULL)
+        held += pool->spare->size;
+    return held;
 }
 
 static bool is_owner(const void *pool, const void *tag)

@@ -46,6 +46,10 @@ struct mln_alloc_s {
     mln_quick_t quick; /* front cache of small freed blocks (unused by shared pools) */
     /* Counters for mln_alloc_stats; blocks given to children count here too. */
     size_t bytes_in_use;   /* bytes of blocks handed out, headers included */
+    /* Most bytes_in_use may become (mln_alloc_init_capacity), SIZE_MAX for
+     * no limit: beside bytes_in_use, so that the check costs one compare of
+     * fields the allocation touches anyway. Never below bytes_in_use. */
+    size_t capacity_limit;
     size_t peak_bytes_in_use;
     size_t allocations, frees, failures;
     mln_alloc_t *parent; /* source of spans; NULL: the platform or a fixed region */
@@ -67,7 +71,22 @@ struct mln_alloc_s {
 
 #define MLN_POOL_STRUCT_BYTES MLN_ALIGN_UP(sizeof(struct mln_alloc_s))
 
-/* Allocate a used block of `bytes` payload bytes for `pool`, or NULL. */
+/*
+ * Create a heap pool (a root when parent == NULL, else a child of `parent`)
+ * whose blocks may occupy at most `limit` bytes (SIZE_MAX: no limit).
+ */
+mln_alloc_t *mln_pool_create(mln_alloc_t *parent, size_t limit);
+
+/* Whether `pool` is over a fixed region (a region or shared pool): one span, never grows. */
+static inline bool mln_pool_is_fixed(const mln_alloc_t *pool)
+{
+    return pool->policy->first_grow_bytes == 0;
+}
+
+/* Bytes `pool` holds from its parent or the platform: its spans, home and spare included. O(spans). */
+size_t mln_pool_held_bytes(const mln_alloc_t *pool);
+
+/* Allocate a used block of `bytes` payload bytes for `pool`, or NULL (also past its capacity). */
 mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes);
 
 /* Give a used block back to `pool` (which owns it or lends it to a child). */

@@ -9,17 +9,6 @@ int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats)
     MLN_TRACK_CORE_CALL();
     if (pool == NULL || stats == NULL || pool->magic != MLN_POOL_MAGIC)
         return -1;
-    size_t capacity = pool->home_bytes;
-    const mln_span_t *span = pool->engine.spans;
-    if (span != NULL) {
-        do {
-            if (span->kind != MLN_SPAN_HOME)
-                capacity += span->size;
-            span = span->next;
-        } while (span != pool->engine.spans);
-    }
-    if (pool->spare != NULL)
-        capacity += pool->spare->size;
     stats->bytes_in_use = pool->bytes_in_use;
     if (pool->shared != NULL) {
         /* Sub-pools of other processes take memory without these counters:
@@ -30,7 +19,7 @@ int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats)
         stats->bytes_in_use = used;
     }
     stats->peak_bytes_in_use = pool->peak_bytes_in_use;
-    stats->capacity = capacity;
+    stats->capacity = mln_pool_held_bytes(pool);
     stats->largest_free = mln_engine_largest_free(&pool->engine);
     stats->allocations = pool->allocations;
     stats->frees = pool->frees;
