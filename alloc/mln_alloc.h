@@ -27,6 +27,15 @@
  * their lock: see mln_alloc_shm_init. Region pools (mln_alloc_region_init)
  * live in memory the caller owns.
  *
+ * Two generations of Melon's API: by default this header declares the one
+ * of Melon's "Memory Pool" page above, mln_alloc_init(parent) and
+ * mln_alloc_shm_init(attr). Melon's newer header adds a capacity to both
+ * (mln_alloc_init(parent, capacity), mln_alloc_shm_init(capacity, locker,
+ * lock, unlock)); define MLN_ALLOC_CAPACITY_API before including this header
+ * to get those signatures under those names instead. The capacity calls are
+ * there in both modes under names of their own: see mln_alloc_init_capacity.
+ * The library is the same for both.
+ *
  * Freestanding builds (firmware, platform/freestanding): mln_alloc_init(NULL)
  * draws from a static default region of MLN_ALLOC_DEFAULT_REGION_SIZE bytes
  * (a build-time define) and mln_alloc_shm_init carves its pool from it; the
@@ -86,8 +95,10 @@ struct mln_alloc_shm_attr_s {
  * is left as it was).
  * Threads: creating a child uses `parent`, so it follows parent's one-thread
  * rule; creating root pools is thread-safe.
+ *
+ * Declared near the end of this header, where MLN_ALLOC_CAPACITY_API may
+ * give the name Melon's newer signature (mln_alloc_init_capacity) instead.
  */
-mln_alloc_t *mln_alloc_init(mln_alloc_t *parent);
 
 /*
  * mln_alloc_set_panic_hook: install `hook` (NULL: none), called with a
@@ -197,6 +208,9 @@ mln_size_t mln_alloc_region_min_size(void);
  * Complexity: O(1) plus the mapping. Every operation on the pool and its
  * sub-pools is O(1), except recovery and reclaim (O(blocks of the region)).
  * Destroying it (mln_alloc_destroy) unmaps the region in the calling process.
+ *
+ * With MLN_ALLOC_CAPACITY_API the name means Melon's newer signature
+ * (mln_alloc_shm_init_capacity) from the end of this header on.
  */
 mln_alloc_t *mln_alloc_shm_init(struct mln_alloc_shm_attr_s *attr);
 
@@ -401,6 +415,26 @@ static inline mln_alloc_t *mln_alloc_shm_init_capacity(mln_size_t capacity, void
  * ancestors, as allocating from it may).
  */
 mln_size_t mln_alloc_available_capacity(mln_alloc_t *pool);
+
+/*
+ * The constructors' names. By default they are the seed's, as on Melon's
+ * "Memory Pool" page. With MLN_ALLOC_CAPACITY_API defined before this header
+ * they are Melon's newer signatures, object-like macros for the calls
+ * above, so that calls and the functions' addresses both work:
+ *     mln_alloc_t *mln_alloc_init(mln_alloc_t *parent, mln_size_t capacity);
+ *     mln_alloc_t *mln_alloc_shm_init(mln_size_t capacity, void *locker,
+ *                                     mln_alloc_shm_lock_cb_t lock,
+ *                                     mln_alloc_shm_lock_cb_t unlock);
+ * (mln_alloc_shm_init's seed prototype stays declared above in both modes:
+ * mln_alloc_shm_init_capacity calls it; from here on its name means the
+ * newer signature.)
+ */
+#ifdef MLN_ALLOC_CAPACITY_API
+#define mln_alloc_init mln_alloc_init_capacity
+#define mln_alloc_shm_init mln_alloc_shm_init_capacity
+#else
+mln_alloc_t *mln_alloc_init(mln_alloc_t *parent);
+#endif
 
 #ifdef __cplusplus
 }
