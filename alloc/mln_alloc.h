@@ -164,7 +164,7 @@ int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats);
  */
 mln_alloc_t *mln_alloc_region_init(void *mem, mln_size_t size);
 
-/* Smallest `size` mln_alloc_region_init accepts (about 4.7 KiB on LP64, 2.5 KiB on 32-bit). */
+/* Smallest `size` mln_alloc_region_init accepts (about 4.7 KiB on LP64, 2.6 KiB on 32-bit). */
 mln_size_t mln_alloc_region_min_size(void);
 
 /* Smallest region mln_alloc_shm_init accepts, in bytes. */
@@ -220,7 +220,8 @@ mln_alloc_t *mln_alloc_shm_init(struct mln_alloc_shm_attr_s *attr);
  * died; its memory returns to the pool. Takes the pool's lock.
  * Returns the number of sub-pools destroyed, or -1 (nothing done) when pool
  * is NULL or not a shared pool, the lock fails, or the pool has failed.
- * Complexity: O(sub-pools + blocks of the region).
+ * Complexity: O(sub-pools + r * blocks of the region), r the sub-pools it
+ * reclaims (each is one walk of the region for the blocks tagged with it).
  */
 int mln_alloc_shm_reclaim(mln_alloc_t *pool, unsigned long owner);
 
