@@ -14,7 +14,8 @@ current = None
 for line in open("bazel-out/_coverage/_coverage_report.dat"):
     line = line.strip()
     if line.startswith("SF:"):
-        current = line[3:]
+        # The public header is compiled from its include-path copy.
+        current = re.sub(r"^.*/_virtual_includes/mln_alloc_header/", "alloc/", line[3:])
     elif line.startswith("DA:") and current and re.search(r"(^|/)(alloc|platform)/", current):
         number, count = (int(x) for x in line[3:].split(",")[:2])
         hits[current][number] = max(hits[current].get(number, 0), count)
