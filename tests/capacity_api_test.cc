@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <type_traits>
-#include <vector>
 
 #include "mln_alloc.h"
 
@@ -39,31 +38,6 @@ TEST(CapacityApi, CascadesFromC) { EXPECT_EQ(melon_cascade(), 0); }
 TEST(CapacityApi, SharedPoolFromACapacityFromC) { EXPECT_EQ(melon_shared(), 0); }
 
 TEST(CapacityApi, FunctionPointersFromC) { EXPECT_EQ(melon_function_pointers(), 0); }
-
-TEST(CapacityApi, MelonsOwnCapacitySequenceFromCxx) {
-  mln_alloc_t *pool = mln_alloc_init(nullptr, 64 * 1024);
-  ASSERT_NE(pool, nullptr);
-  mln_size_t before = mln_alloc_available_capacity(pool);
-  EXPECT_LE(before, 64u * 1024);
-  void *p = mln_alloc_m(pool, 32);
-  ASSERT_NE(p, nullptr);
-  EXPECT_LT(mln_alloc_available_capacity(pool), before);
-  std::vector<void *> list;
-  while (list.size() < 4096) {
-    void *q = mln_alloc_m(pool, 256);
-    if (q == nullptr) break;
-    list.push_back(q);
-  }
-  EXPECT_GT(list.size(), 0u);
-  EXPECT_LT(list.size(), 4096u);
-  for (void *q : list) mln_alloc_free(q);
-  mln_alloc_free(p);
-  EXPECT_EQ(mln_alloc_check(pool), 0);
-  mln_alloc_t *inf = mln_alloc_init(nullptr, 0);
-  EXPECT_EQ(mln_alloc_available_capacity(inf), M_ALLOC_INFINITE_SIZE);
-  mln_alloc_destroy(inf);
-  mln_alloc_destroy(pool);
-}
 
 int NoOp(void *) { return 0; }
 
