@@ -352,9 +352,9 @@ mln_block_t *mln_pool_alloc_large(mln_alloc_t *pool, size_t block_bytes)
         return NULL;
     hide_span(pool, mem, bytes); /* the caller's part is announced when handed out */
     mln_block_t *b = mln_engine_add_span_used(&pool->engine, mem, bytes, MLN_SPAN_LARGE, pool);
-    /* The platform may grant more than asked (a cached span up to four times the
-     * size): a capped pool, which counts whole blocks, keeps the block to
-     * the size asked and the rest of the span as free space. */
+    /* The platform may grant more than asked (a cached span, up to four
+     * times the size): a capped pool, which counts whole blocks, keeps the
+     * block to the size asked and the rest of the span as free space. */
     if (pool->capacity_limit != SIZE_MAX)
         mln_engine_resize(&pool->engine, b, block_bytes);
     return b;
