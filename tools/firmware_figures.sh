@@ -1,15 +1,18 @@
 #!/bin/bash
-# Prints the firmware figures of the README: code size of the library for
-# Cortex-M3 at -Os, the RAM a pool's control structure takes, and the
+# Prints the firmware figures of the README: code size of the library and of
+# the firmware example image for Cortex-M3 at -Os, the RAM a pool's control structure takes, and the
 # per-allocation overhead on 32-bit ARM.
 #   ./tools/firmware_figures.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./tools/bazel build --config=m3 -c opt --copt=-Os //alloc:core //platform/freestanding >/dev/null 2>&1
+./tools/bazel build --config=m3 -c opt --copt=-Os //alloc:core //platform/freestanding \
+  //examples/firmware:firmware_elf >/dev/null 2>&1
 out="$(./tools/bazel info --config=m3 -c opt --copt=-Os bazel-bin 2>/dev/null)"
 echo "Cortex-M3, arm-none-eabi-gcc -Os (text + data per archive, then total):"
 arm-none-eabi-size -t "$out/alloc/libcore.a" "$out/platform/freestanding/libfreestanding.lo" |
   awk 'NR == 1 || /TOTALS/ || /\.o/'
+echo "The examples/firmware image, whole:"
+arm-none-eabi-size "$out/examples/firmware/firmware_elf" | awk '{ print $1, $2, $3 }'
 probe="$(mktemp -d)"
 trap 'rm -rf "$probe"' EXIT
 # Each constant becomes the size of an array, read back with nm.
