@@ -371,20 +371,10 @@ mln_alloc_t *mln_alloc_init_capacity(mln_alloc_t *parent, mln_size_t capacity);
  * bytes (it is its capacity: a shared pool never grows), with the same
  * minimum (MLN_ALLOC_SHM_MIN_SIZE; 0 is refused), locking, crash policy,
  * results and complexity.
- * Defined here in the header (it only packs the attributes), so it is
- * compiled into the caller; the library's symbol is mln_alloc_shm_init.
  */
-static inline mln_alloc_t *mln_alloc_shm_init_capacity(mln_size_t capacity, void *locker,
-                                                       mln_alloc_shm_lock_cb_t lock,
-                                                       mln_alloc_shm_lock_cb_t unlock)
-{
-    struct mln_alloc_shm_attr_s attr;
-    attr.size = capacity;
-    attr.locker = locker;
-    attr.lock = lock;
-    attr.unlock = unlock;
-    return mln_alloc_shm_init(&attr);
-}
+mln_alloc_t *mln_alloc_shm_init_capacity(mln_size_t capacity, void *locker,
+                                         mln_alloc_shm_lock_cb_t lock,
+                                         mln_alloc_shm_lock_cb_t unlock);
 
 /*
  * mln_alloc_available_capacity: how many more bytes `pool` may take into use
@@ -426,9 +416,8 @@ mln_size_t mln_alloc_available_capacity(mln_alloc_t *pool);
  *     mln_alloc_t *mln_alloc_shm_init(mln_size_t capacity, void *locker,
  *                                     mln_alloc_shm_lock_cb_t lock,
  *                                     mln_alloc_shm_lock_cb_t unlock);
- * (mln_alloc_shm_init's seed prototype stays declared above in both modes:
- * mln_alloc_shm_init_capacity calls it; from here on its name means the
- * newer signature.)
+ * (mln_alloc_shm_init's seed prototype, with its contract, stays above in
+ * both modes; from here on its name means the newer signature.)
  */
 #ifdef MLN_ALLOC_CAPACITY_API
 #define mln_alloc_init mln_alloc_init_capacity

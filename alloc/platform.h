@@ -3,7 +3,7 @@
  *
  * The core (alloc/) never includes a system header and never calls the OS or
  * libc. Each platform (platform/posix, platform/freestanding) implements these
- * four functions once, and the linker joins them to the core.
+ * five functions once, and the linker joins them to the core.
  */
 #ifndef MLN_ALLOC_PLATFORM_H
 #define MLN_ALLOC_PLATFORM_H
@@ -26,6 +26,19 @@ void mln_platform_span_release(void *mem, size_t size);
  * recorded by sub-pools of shared pools for mln_alloc_shm_reclaim.
  */
 unsigned long mln_platform_owner_id(void);
+
+struct mln_alloc_s;
+struct mln_alloc_shm_attr_s;
+
+/*
+ * Create a shared pool (mln_shared_init, alloc/shared.h) over a region of at
+ * least attr->size bytes that this process and the children it forks
+ * afterwards see at the same address, and that goes back where it came from
+ * when the pool is destroyed. `attr` is already checked (lock and unlock
+ * set, size at least MLN_ALLOC_SHM_MIN_SIZE). NULL when no such region can be
+ * had. What mln_alloc_shm_init does past the checks.
+ */
+struct mln_alloc_s *mln_platform_shm_create(const struct mln_alloc_shm_attr_s *attr);
 
 /* Report a broken invariant or a misuse and stop; never returns. */
 _Noreturn void mln_platform_panic(const char *message);

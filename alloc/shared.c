@@ -7,6 +7,22 @@
 #include "alloc/platform.h"
 #include "alloc/track.h"
 
+mln_alloc_t *mln_alloc_shm_init(struct mln_alloc_shm_attr_s *attr)
+{
+    if (attr == NULL || attr->lock == NULL || attr->unlock == NULL ||
+        attr->size < MLN_ALLOC_SHM_MIN_SIZE)
+        return NULL;
+    return mln_platform_shm_create(attr);
+}
+
+mln_alloc_t *mln_alloc_shm_init_capacity(mln_size_t capacity, void *locker,
+                                         mln_alloc_shm_lock_cb_t lock,
+                                         mln_alloc_shm_lock_cb_t unlock)
+{
+    struct mln_alloc_shm_attr_s attr = {capacity, locker, lock, unlock};
+    return mln_alloc_shm_init(&attr);
+}
+
 size_t mln_shared_min_size(void)
 {
     return mln_pool_fixed_min_size(sizeof(struct mln_shared));

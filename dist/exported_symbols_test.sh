@@ -15,10 +15,12 @@ unversioned=$(echo "$exported" | grep -v '@@MLNPOOL_1$' || true)
 [ -z "$unversioned" ] || { echo "exported outside MLNPOOL_1:"; echo "$unversioned"; exit 1; }
 exported=$(echo "$exported" | sed 's/@@MLNPOOL_1$//')
 
-# Functions the header declares: a declaration line ends in ");" and names
-# the function just before its "(".
-declared=$(grep -E '^[a-z][a-z_ ]*[ *](mln_alloc_[a-z_]+)\(.*\);$' "$header" |
-  sed -E 's/^[a-z][a-z_ ]*[ *](mln_alloc_[a-z_]+)\(.*/\1/' | sort -u)
+# Functions the header declares: each statement of the preprocessed header
+# (comments gone, whatever its line breaks) that is not a typedef or a
+# struct names its function just before the first "(".
+declared=$(cc -E -P -x c "$header" | tr '\n' ' ' | tr ';' '\n' |
+  grep -vE '^ *(typedef|struct) ' |
+  sed -nE 's/^[^(]*[ *](mln_alloc_[a-z_]+) *\(.*/\1/p' | sort -u)
 [ -n "$declared" ] || { echo "no declaration found in $header"; exit 1; }
 
 if [ "$exported" != "$declared" ]; then

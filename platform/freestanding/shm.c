@@ -13,11 +13,8 @@ static void give_back(void *mem, size_t size)
     mln_alloc_free(mem);
 }
 
-mln_alloc_t *mln_alloc_shm_init(struct mln_alloc_shm_attr_s *attr)
+mln_alloc_t *mln_platform_shm_create(const struct mln_alloc_shm_attr_s *attr)
 {
-    if (attr == NULL || attr->lock == NULL || attr->unlock == NULL ||
-        attr->size < MLN_ALLOC_SHM_MIN_SIZE)
-        return NULL;
     mln_alloc_t *region = mln_default_region();
     void *mem = region == NULL ? NULL : mln_alloc_m(region, attr->size);
     if (mem == NULL)

@@ -14,11 +14,8 @@ static void unmap_region(void *mem, size_t size)
     munmap(mem, size);
 }
 
-mln_alloc_t *mln_alloc_shm_init(struct mln_alloc_shm_attr_s *attr)
+mln_alloc_t *mln_platform_shm_create(const struct mln_alloc_shm_attr_s *attr)
 {
-    if (attr == NULL || attr->lock == NULL || attr->unlock == NULL ||
-        attr->size < MLN_ALLOC_SHM_MIN_SIZE)
-        return NULL;
     long page = sysconf(_SC_PAGESIZE);
     size_t page_bytes = page > 0 ? (size_t)page : 4096;
     if (attr->size > SIZE_MAX - page_bytes)
