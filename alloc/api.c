@@ -25,11 +25,11 @@ static inline bool over_capacity(const mln_alloc_t *pool, size_t block_bytes)
 #define MLN_HOT_INLINE inline __attribute__((always_inline))
 
 /*
- * A block for `bytes` from anywhere but the front cache, which the caller
- * has tried: a shared pool's region, the engine, a span of its own, a new
- * span.
+ * A block for `bytes` (a block of `block_bytes`, 0 if not representable)
+ * from anywhere but the front cache, which the caller has tried: a shared
+ * pool's region, the engine, a span of its own, a new span.
  */
-static MLN_HOT_INLINE mln_block_t *alloc_block(mln_alloc_t *pool, size_t bytes)
+static MLN_HOT_INLINE mln_block_t *alloc_block(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
 {
     if (pool->shared != NULL) { /* a direct call: the caller holds the lock */
         if (!mln_shared_ready(pool))
@@ -38,7 +38,6 @@ static MLN_HOT_INLINE mln_block_t *alloc_block(mln_alloc_t *pool, size_t bytes)
         mln_journal_step_done(&pool->shared->journal);
         return b;
     }
-    size_t block_bytes = mln_engine_block_size(bytes);
     if (block_bytes == 0)
         return NULL;
     if (block_bytes > pool->large_block_bytes)
@@ -125,9 +124,10 @@ static void *announce(mln_alloc_t *pool, mln_block_t *b, size_t bytes)
 
 /* mln_pool_alloc_block past the front cache: out of line, so that the
  * front cache's hit saves no register. */
-static __attribute__((noinline)) mln_block_t *alloc_block_counted(mln_alloc_t *pool, size_t bytes)
+static __attribute__((noinline)) mln_block_t *alloc_block_counted(mln_alloc_t *pool, size_t bytes,
+                                                                 size_t block_bytes)
 {
-    mln_block_t *b = alloc_block(pool, bytes);
+    mln_block_t *b = alloc_block(pool, bytes, block_bytes);
     if (b != NULL && (b = admit(pool, b)) != NULL)
         return b;
     pool->failures++;
@@ -148,7 +148,7 @@ mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
             return b;
         }
     }
-    return alloc_block_counted(pool, bytes);
+    return alloc_block_counted(pool, bytes, block_bytes);
 }
 
 void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b)
