@@ -64,6 +64,13 @@ static void hand_out(mln_alloc_t *pool, size_t in_use)
         pool->peak_bytes_in_use = in_use;
 }
 
+/* A new block is handed out and `pool` now has `in_use` bytes in use. */
+static inline void count_allocation(mln_alloc_t *pool, size_t in_use)
+{
+    pool->allocations++;
+    hand_out(pool, in_use);
+}
+
 /* give_back's way when the front cache does not take the block. */
 static __attribute__((noinline)) void give_back_slow(mln_alloc_t *pool, mln_block_t *b)
 {
@@ -105,8 +112,7 @@ static MLN_HOT_INLINE mln_block_t *admit(mln_alloc_t *pool, mln_block_t *b)
         refuse(pool, b);
         return NULL;
     }
-    pool->allocations++;
-    hand_out(pool, in_use);
+    count_allocation(pool, in_use);
     return b;
 }
 
@@ -139,12 +145,10 @@ mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
     /* The front cache's hit, the commonest case: a cached block has exactly
      * the size asked, so the capacity is checked before it is taken. */
     size_t block_bytes = mln_engine_block_size(bytes);
-    if (pool->shared == NULL && block_bytes != 0 &&
-        pool->bytes_in_use + block_bytes <= pool->capacity_limit) {
+    if (pool->shared == NULL && block_bytes != 0 && !over_capacity(pool, block_bytes)) {
         mln_block_t *b = mln_quick_pop(&pool->quick, block_bytes, pool);
         if (b != NULL) {
-            pool->allocations++;
-            hand_out(pool, pool->bytes_in_use + block_bytes);
+            count_allocation(pool, pool->bytes_in_use + block_bytes);
             return b;
         }
     }

@@ -40,8 +40,8 @@ static size_t own_room(const mln_alloc_t *pool)
  */
 static size_t region_room(mln_alloc_t *pool)
 {
-    size_t used = pool->bytes_in_use;
-    if (pool->shared != NULL && (!mln_shared_ready(pool) || mln_pool_check(pool, &used) != NULL))
+    size_t used;
+    if ((pool->shared != NULL && !mln_shared_ready(pool)) || !mln_pool_used_bytes(pool, &used))
         return 0;
     size_t usable = mln_span_block_bytes(pool->engine.spans->size);
     return usable > used ? usable - used : 0;

@@ -423,6 +423,12 @@ static const char *check_quick(const mln_alloc_t *pool, size_t *cached_bytes)
     return NULL;
 }
 
+bool mln_pool_used_bytes(const mln_alloc_t *pool, size_t *used)
+{
+    *used = pool->bytes_in_use;
+    return pool->shared == NULL || mln_pool_check(pool, used) == NULL;
+}
+
 size_t mln_pool_held_bytes(const mln_alloc_t *pool)
 {
     size_t held = pool->home_bytes;

@@ -86,6 +86,14 @@ static inline bool mln_pool_is_fixed(const mln_alloc_t *pool)
 /* Bytes `pool` holds from its parent or the platform: its spans, home and spare included. O(spans). */
 size_t mln_pool_held_bytes(const mln_alloc_t *pool);
 
+/*
+ * Bytes of blocks `pool` has in use, into *used: its counter, or for a
+ * shared pool, whose counter misses what other processes' sub-pools took,
+ * a count from the blocks (O(blocks); the caller holds the lock). False
+ * when that walk finds the pool broken.
+ */
+bool mln_pool_used_bytes(const mln_alloc_t *pool, size_t *used);
+
 /* Allocate a used block of `bytes` payload bytes for `pool`, or NULL (also past its capacity). */
 mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes);
 
