@@ -167,6 +167,9 @@ void *mln_alloc_m(mln_alloc_t *pool, mln_size_t size)
     if (pool == NULL)
         return NULL;
     MLN_TRACK_CORE_CALL();
+    /* The pool's first line is read next anyway: one compare. */
+    if (__builtin_expect(!mln_pool_is_live(pool), 0))
+        mln_panic("mln_alloc_m: not a live pool (destroyed, or never created)");
     mln_block_t *b = mln_pool_alloc_block(pool, size);
     return b == NULL ? NULL : announce(pool, b, size);
 }
@@ -179,26 +182,50 @@ void *mln_alloc_c(mln_alloc_t *pool, mln_size_t size)
     return p;
 }
 
+/* The messages owner_of reports misuse with, one set per call. */
+struct misuse_messages {
+    const char *double_free, *foreign, *pool_handle, *dead_pool;
+};
+
+static const struct misuse_messages free_messages = {
+    "mln_alloc_free: double free (the block is already free)",
+    "mln_alloc_free: pointer not allocated by any pool",
+    "mln_alloc_free: the pointer is a pool (mln_alloc_destroy destroys a pool)",
+    "mln_alloc_free: the block's pool was destroyed",
+};
+
+static const struct misuse_messages realloc_messages = {
+    "mln_alloc_re: block already freed",
+    "mln_alloc_re: pointer not allocated by any pool",
+    "mln_alloc_re: the pointer is a pool, not a block",
+    "mln_alloc_re: the block's pool was destroyed",
+};
+
 /*
  * The pool that owns the block at `ptr`, after checking that the header is
  * one of ours and in use; misuse goes to the panic hook with the message
  * that fits. Costs a load of the pool's first line, which the call touches
- * anyway.
+ * anyway, and one compare for a pool handle (whose header's link names the
+ * handle itself: see mln_pool_handle_offset).
  */
-static mln_alloc_t *owner_of(void *ptr, const char *double_free, const char *foreign)
+static mln_alloc_t *owner_of(void *ptr, const struct misuse_messages *says)
 {
     if (((uintptr_t)ptr & (MLN_ALIGN - 1)) != 0)
-        mln_panic(foreign);
+        mln_panic(says->foreign);
     mln_block_t *b = block_from_payload(ptr);
     uintptr_t link = (uintptr_t)b->link;
     if (block_is_free(b) || link == (uintptr_t)MLN_ENGINE_LINK_FREED)
-        mln_panic(double_free);
+        mln_panic(says->double_free);
     const mln_alloc_t *pool = (const mln_alloc_t *)(link & ~(uintptr_t)1);
     /* Addresses below 4 KiB are never a pool: do not even read them. */
-    if (link < 4096 || ((uintptr_t)pool & (MLN_ALIGN - 1)) != 0 || pool->magic != MLN_POOL_MAGIC)
-        mln_panic(foreign);
+    if (link < 4096 || ((uintptr_t)pool & (MLN_ALIGN - 1)) != 0)
+        mln_panic(says->foreign);
+    if (!mln_pool_is_live(pool))
+        mln_panic(pool->magic == MLN_POOL_DEAD ? says->dead_pool : says->foreign);
     if (link & 1u)
-        mln_panic(double_free); /* sitting in the pool's front cache */
+        mln_panic(says->double_free); /* sitting in the pool's front cache */
+    if (link == (uintptr_t)ptr)
+        mln_panic(says->pool_handle);
     return (mln_alloc_t *)pool;
 }
 
@@ -207,8 +234,7 @@ void mln_alloc_free(void *ptr)
     if (ptr == NULL)
         return;
     MLN_TRACK_CORE_CALL();
-    mln_alloc_t *pool = owner_of(ptr, "mln_alloc_free: double free (the block is already free)",
-                                 "mln_alloc_free: pointer not allocated by any pool");
+    mln_alloc_t *pool = owner_of(ptr, &free_messages);
     mln_block_t *b = block_from_payload(ptr);
     if (!pool->in_shared_memory)
         mln_track_free(pool, ptr, block_payload_size(b));
@@ -263,8 +289,9 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
     if (pool == NULL)
         return NULL;
     MLN_TRACK_CORE_CALL();
-    mln_alloc_t *owner = owner_of(ptr, "mln_alloc_re: block already freed",
-                                  "mln_alloc_re: pointer not allocated by any pool");
+    if (!mln_pool_is_live(pool))
+        mln_panic("mln_alloc_re: not a live pool (destroyed, or never created)");
+    mln_alloc_t *owner = owner_of(ptr, &realloc_messages);
     mln_block_t *b = block_from_payload(ptr);
     size_t block_bytes = mln_engine_block_size(size);
     if (block_bytes == 0)

@@ -50,14 +50,22 @@ static void hide_span(const mln_alloc_t *pool, void *mem, size_t bytes)
         mln_track_hide(mem, bytes);
 }
 
-/* `root` and every pool below it are gone, with all their blocks. */
-static void forget_tree(const mln_alloc_t *root)
+/*
+ * `root` and every pool below it are gone, with all their blocks: each is
+ * marked dead, so that a call with a stale handle is refused while its
+ * memory is not reused (the descendants' structures lie in spans that go
+ * back to root's source untouched), and the checker forgets it. Not for a
+ * shared pool: other processes go on using it and their sub-pools.
+ * O(pools in the subtree).
+ */
+static void retire_tree(mln_alloc_t *root)
 {
-    if (!MLN_TRACKING || root->in_shared_memory)
-        return;
-    const mln_alloc_t *p = root;
+    mln_alloc_t *p = root;
+    MLN_ASSERT(root->shared == NULL);
     for (;;) {
-        mln_track_pool_destroy(p);
+        p->magic = MLN_POOL_DEAD;
+        if (!p->in_shared_memory)
+            mln_track_pool_destroy(p);
         if (p->first_child != NULL) {
             p = p->first_child;
             continue;
@@ -150,11 +158,20 @@ void mln_pool_unlink_child(mln_alloc_t *parent, mln_alloc_t *child, mln_journal_
 
 /* ---- creation and destruction ---- */
 
-/* Lay a pool out over `bytes` at `mem`: control structure first, then the home span. */
-static mln_alloc_t *pool_setup(void *mem, size_t bytes, size_t extra_bytes,
+/*
+ * Lay a pool out over the `bytes` at `home`: for a pool with no parent, the
+ * header that precedes every pool handle (mln_pool_handle_offset); then the
+ * control structure, `extra_bytes` for the caller, and the home span.
+ */
+static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
                                const struct mln_pool_policy *policy, mln_alloc_t *parent)
 {
-    mln_alloc_t *pool = mem;
+    mln_alloc_t *pool = (void *)((char *)home + mln_pool_handle_offset(parent));
+    if (parent == NULL) {
+        mln_block_t *handle = block_from_payload(pool);
+        handle->head = MLN_BLOCK_HEADER + MLN_POOL_STRUCT_BYTES; /* in use, never free */
+        handle->link = pool;
+    }
     pool->magic = MLN_POOL_MAGIC;
     mln_engine_init(&pool->engine);
     mln_quick_init(&pool->quick);
@@ -173,16 +190,18 @@ static mln_alloc_t *pool_setup(void *mem, size_t bytes, size_t extra_bytes,
     pool->bytes_in_use = pool->peak_bytes_in_use = 0;
     pool->capacity_limit = SIZE_MAX;
     pool->allocations = pool->frees = pool->failures = 0;
-    size_t front = MLN_POOL_STRUCT_BYTES + MLN_ALIGN_UP(extra_bytes);
+    char *span = (char *)pool + MLN_POOL_STRUCT_BYTES + MLN_ALIGN_UP(extra_bytes);
+    size_t span_bytes = bytes - (size_t)(span - (char *)home);
     if (!pool->in_shared_memory)
         mln_track_pool_create(pool);
-    hide_span(pool, (char *)mem + front, bytes - front);
-    mln_engine_add_span(&pool->engine, (char *)mem + front, bytes - front, MLN_SPAN_HOME);
+    hide_span(pool, span, span_bytes);
+    mln_engine_add_span(&pool->engine, span, span_bytes, MLN_SPAN_HOME);
     return pool;
 }
 
-/* Smallest home: the control structure and a span for one block. */
-#define MIN_HOME_BYTES (MLN_POOL_STRUCT_BYTES + mln_engine_span_size_for(MLN_BLOCK_MIN))
+/* Smallest home: the handle's header, the control structure and a span for one block. */
+#define MIN_HOME_BYTES \
+    (MLN_BLOCK_HEADER + MLN_POOL_STRUCT_BYTES + mln_engine_span_size_for(MLN_BLOCK_MIN))
 
 /*
  * Bytes of a span that blocks of up to `room` bytes in all can fill, clamped
@@ -201,21 +220,24 @@ mln_alloc_t *mln_pool_create(mln_alloc_t *parent, size_t limit)
 {
     MLN_TRACK_CORE_CALL();
     const struct mln_pool_policy *policy = parent == NULL ? &root_policy : &child_policy;
+    if (parent != NULL && !mln_pool_is_live(parent))
+        mln_panic("mln_alloc_init: the parent is not a live pool (destroyed, or never created)");
     if (!parent_enter(parent))
         return NULL;
-    size_t home = MLN_POOL_STRUCT_BYTES +
-                  span_bytes_for_room(limit, mln_engine_span_size_for(MLN_BLOCK_MIN),
-                                      policy->home_bytes - MLN_POOL_STRUCT_BYTES);
+    size_t front = mln_pool_handle_offset(parent) + MLN_POOL_STRUCT_BYTES;
+    size_t home = front + span_bytes_for_room(limit, mln_engine_span_size_for(MLN_BLOCK_MIN),
+                                              policy->home_bytes - front);
     /* Where memory is scarce (a small region, a parent nearly full), settle
      * for a smaller home, down to a quarter of the usual. */
     size_t bytes = home;
-    mln_alloc_t *pool = parent_take(parent, &bytes, NULL);
-    for (int tries = 0; pool == NULL && tries < 2 && (home >> (tries + 1)) >= MIN_HOME_BYTES; tries++) {
+    void *mem = parent_take(parent, &bytes, NULL);
+    for (int tries = 0; mem == NULL && tries < 2 && (home >> (tries + 1)) >= MIN_HOME_BYTES; tries++) {
         bytes = home >> (tries + 1);
-        pool = parent_take(parent, &bytes, NULL);
+        mem = parent_take(parent, &bytes, NULL);
     }
-    if (pool != NULL) {
-        pool_setup(pool, bytes, 0, policy, parent);
+    mln_alloc_t *pool = NULL;
+    if (mem != NULL) {
+        pool = pool_setup(mem, bytes, 0, policy, parent);
         pool->capacity_limit = limit;
         if (parent != NULL && parent->shared != NULL)
             pool->owner_id = mln_platform_owner_id(); /* for mln_alloc_shm_reclaim */
@@ -235,7 +257,7 @@ mln_alloc_t *mln_alloc_init(mln_alloc_t *parent)
 
 size_t mln_pool_fixed_min_size(size_t extra_bytes)
 {
-    return MLN_POOL_STRUCT_BYTES + MLN_ALIGN_UP(extra_bytes) +
+    return MLN_BLOCK_HEADER + MLN_POOL_STRUCT_BYTES + MLN_ALIGN_UP(extra_bytes) +
            mln_engine_span_size_for(MLN_BLOCK_MIN) + MLN_ALIGN;
 }
 
@@ -252,6 +274,7 @@ mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, voi
     pool->release_region = release;
     if (extra != NULL)
         *extra = (char *)pool + MLN_POOL_STRUCT_BYTES;
+    MLN_ASSERT(mln_pool_home(pool) == (char *)mem + skip);
     return pool;
 }
 
@@ -276,29 +299,33 @@ void mln_alloc_destroy(mln_alloc_t *pool)
     if (pool == NULL)
         return;
     MLN_TRACK_CORE_CALL();
-    if (pool->magic != MLN_POOL_MAGIC)
-        mln_panic("mln_alloc_destroy: not a live pool (destroyed twice, or never created)");
-    if (pool->policy == &fixed_policy) {
-        pool->magic = 0;
-        forget_tree(pool);
+    if (!mln_pool_is_live(pool))
+        mln_panic("mln_alloc_destroy: not a live pool (destroyed twice, never created, "
+                  "or below a destroyed pool)");
+    void *home = mln_pool_home(pool);
+    if (mln_pool_is_fixed(pool)) {
+        /* A shared pool is only let go by this process: the platform's
+         * release leaves its handle reading as dead here where it can
+         * (platform.h), and the other processes carry on. */
+        if (pool->shared == NULL)
+            retire_tree(pool);
         if (!pool->in_shared_memory)
-            mln_track_show(pool, pool->home_bytes); /* the region is its owner's again */
+            mln_track_show(home, pool->home_bytes); /* the region is its owner's again */
         if (pool->release_region != NULL)
-            pool->release_region(pool, pool->home_bytes);
+            pool->release_region(home, pool->home_bytes);
         return;
     }
     mln_alloc_t *parent = pool->parent;
     if (!parent_enter(parent))
         return; /* the shared parent's lock failed: the pool stays as it was */
-    pool->magic = 0;
-    forget_tree(pool);
     mln_journal_t *j = mln_pool_journal(parent);
     if (j != NULL)
         mln_shared_destroy_begin(parent, pool);
     else if (parent != NULL)
         mln_pool_unlink_child(parent, pool, NULL);
+    retire_tree(pool); /* after the unlinking: a death in between leaves no dead pool linked */
     release_spans(pool);
-    parent_give(parent, pool, pool->home_bytes);
+    parent_give(parent, home, pool->home_bytes);
     if (j != NULL)
         mln_shared_destroy_end(parent);
     parent_leave(parent);
@@ -463,8 +490,14 @@ const char *mln_pool_check_tree(const mln_alloc_t *pool)
 
 int mln_alloc_check(mln_alloc_t *pool)
 {
+    if (pool == NULL)
+        return -1;
     MLN_TRACK_CORE_CALL();
-    return pool != NULL && pool->magic == MLN_POOL_MAGIC && mln_pool_check_tree(pool) == NULL ? 0 : -1;
+    /* A shared pool is first recovered if its last lock holder died, as
+     * every call that reads it is (the caller holds the lock). */
+    if (!mln_pool_is_live(pool) || (pool->shared != NULL && !mln_shared_ready(pool)))
+        return -1;
+    return mln_pool_check_tree(pool) == NULL ? 0 : -1;
 }
 
 const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes)

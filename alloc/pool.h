@@ -36,6 +36,9 @@ struct mln_shared;
 
 /* Every live pool carries this; a freed block's header must name such a pool. */
 #define MLN_POOL_MAGIC 0x6d6c6e70u /* "mlnp" */
+/* What a destroyed pool (and every pool that was below it) carries instead,
+ * for as long as its memory is not reused: calls on it are refused. */
+#define MLN_POOL_DEAD 0x64656164u /* "dead" */
 
 struct mln_alloc_s {
     /* Read on every call: kept with the engine's hot fields in one line. */
@@ -70,6 +73,30 @@ struct mln_alloc_s {
 };
 
 #define MLN_POOL_STRUCT_BYTES MLN_ALIGN_UP(sizeof(struct mln_alloc_s))
+
+/*
+ * Every pool handle is preceded by a block header whose link names the pool
+ * itself, so that mln_alloc_free(pool) reads a header like any other and
+ * recognises a pool. A child's home is a block of its parent and has one;
+ * a pool at the start of memory of its own (a root, region or shared pool)
+ * gets one written before it: its handle sits this many bytes in.
+ */
+static inline size_t mln_pool_handle_offset(const mln_alloc_t *parent)
+{
+    return parent == NULL ? MLN_BLOCK_HEADER : 0;
+}
+
+/* Start of the memory `pool` was set up in (home_bytes long). */
+static inline void *mln_pool_home(const mln_alloc_t *pool)
+{
+    return (char *)(uintptr_t)pool - mln_pool_handle_offset(pool->parent);
+}
+
+/* Whether `pool` may be used: created, and neither it nor an ancestor destroyed. */
+static inline bool mln_pool_is_live(const mln_alloc_t *pool)
+{
+    return pool->magic == MLN_POOL_MAGIC;
+}
 
 /*
  * Create a heap pool (a root when parent == NULL, else a child of `parent`)

@@ -40,7 +40,7 @@ mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_
      * all of them, so none is announced (track.h): take back what setting
      * the pool up told it. */
     mln_track_pool_destroy(pool);
-    mln_track_show(pool, pool->home_bytes);
+    mln_track_show(mln_pool_home(pool), pool->home_bytes);
     struct mln_shared *sh = extra;
     sh->locker = attr->locker;
     sh->lock = attr->lock;
@@ -153,7 +153,7 @@ static void free_tagged(mln_alloc_t *shm, const void *tag)
 
 static bool inside_region(const mln_alloc_t *shm, const void *p)
 {
-    uintptr_t at = (uintptr_t)p, base = (uintptr_t)shm;
+    uintptr_t at = (uintptr_t)p, base = (uintptr_t)mln_pool_home(shm);
     return at >= base && at < base + shm->home_bytes && (at & (MLN_ALIGN - 1)) == 0;
 }
 
@@ -249,7 +249,7 @@ bool mln_shared_ready(mln_alloc_t *shm)
 
 int mln_alloc_shm_reclaim(mln_alloc_t *pool, unsigned long owner)
 {
-    if (pool == NULL || pool->shared == NULL || !mln_shared_enter(pool))
+    if (pool == NULL || !mln_pool_is_live(pool) || pool->shared == NULL || !mln_shared_enter(pool))
         return -1;
     int reclaimed = 0;
     mln_alloc_t *next;
@@ -268,12 +268,12 @@ int mln_alloc_shm_reclaim(mln_alloc_t *pool, unsigned long owner)
 
 int mln_alloc_shm_recover(mln_alloc_t *pool)
 {
-    if (pool == NULL || pool->shared == NULL)
+    if (pool == NULL || !mln_pool_is_live(pool) || pool->shared == NULL)
         return -1;
     return mln_shared_recover(pool) ? 0 : -1;
 }
 
 int mln_alloc_shm_failed(const mln_alloc_t *pool)
 {
-    return pool != NULL && pool->shared != NULL && pool->shared->failed;
+    return pool != NULL && mln_pool_is_live(pool) && pool->shared != NULL && pool->shared->failed;
 }

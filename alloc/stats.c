@@ -2,12 +2,19 @@
  * stats.c: mln_alloc_stats, a pool's figures at a glance.
  */
 #include "alloc/pool.h"
+#include "alloc/shared.h"
 #include "alloc/track.h"
 
 int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats)
 {
     MLN_TRACK_CORE_CALL();
-    if (pool == NULL || stats == NULL || pool->magic != MLN_POOL_MAGIC)
+    if (pool == NULL || stats == NULL || !mln_pool_is_live(pool))
+        return -1;
+    /* A shared pool is first recovered if its last lock holder died, as
+     * every call that reads it is (the caller holds the lock): counting a
+     * torn operation's block would report what recovery then undoes. The
+     * figures are read-only; recovery is not, hence the cast. */
+    if (pool->shared != NULL && !mln_shared_ready((mln_alloc_t *)(uintptr_t)pool))
         return -1;
     if (!mln_pool_used_bytes(pool, &stats->bytes_in_use))
         return -1;

@@ -25,7 +25,7 @@ enum { LIVE = 1000 };
 
 static size_t pool_footprint(const mln_alloc_t *pool)
 {
-    size_t bytes = MLN_POOL_STRUCT_BYTES;
+    size_t bytes = MLN_BLOCK_HEADER + MLN_POOL_STRUCT_BYTES; /* the handle's header too */
     const mln_span_t *s = pool->engine.spans;
     if (s != NULL) {
         do {

@@ -7,9 +7,18 @@
 #include "alloc/shared.h"
 #include "platform/freestanding/default_region.h"
 
+/*
+ * Give the region back to the default region. Its first bytes, which hold
+ * the pool's handle (alloc/pool.h), are cleared first: a stale handle then
+ * reads a pool that is not live and calls on it are refused, until the
+ * memory is handed out again.
+ */
 static void give_back(void *mem, size_t size)
 {
     (void)size;
+    volatile unsigned char *handle = mem;
+    for (size_t i = 0; i < MLN_BLOCK_HEADER + sizeof(uint32_t); i++)
+        handle[i] = 0;
     mln_alloc_free(mem);
 }
 

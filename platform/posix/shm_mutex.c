@@ -55,7 +55,7 @@ int mln_alloc_shm_mutex_lock(void *locker)
         return 0;
     if (rc != EOWNERDEAD)
         return -1; /* ENOTRECOVERABLE and the like: the operation fails */
-    bool repaired = m->pool == NULL || mln_shared_recover(m->pool);
+    bool repaired = m->pool == NULL || mln_alloc_shm_recover(m->pool) == 0;
     pthread_mutex_consistent(&m->mutex);
     if (repaired)
         return 0;
