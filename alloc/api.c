@@ -40,11 +40,13 @@ static MLN_HOT_INLINE mln_block_t *alloc_block(mln_alloc_t *pool, size_t bytes, 
     }
     if (block_bytes == 0)
         return NULL;
-    if (block_bytes > pool->large_block_bytes)
-        return over_capacity(pool, block_bytes) ? NULL : mln_pool_alloc_large(pool, block_bytes);
     mln_block_t *b = mln_engine_alloc(&pool->engine, block_bytes, pool);
     if (b != NULL || over_capacity(pool, block_bytes))
         return b;
+    /* A large block takes a span of its own only when no free block fits:
+     * a request up to 15/16 of the largest free block never grows a pool. */
+    if (block_bytes > pool->large_block_bytes)
+        return mln_pool_alloc_large(pool, block_bytes);
     mln_pool_flush_quick(pool); /* cached blocks may merge into what is needed */
     b = mln_engine_alloc(&pool->engine, block_bytes, pool);
     if (b != NULL || !mln_pool_grow(pool, block_bytes))

@@ -51,6 +51,9 @@ enum {
 _Static_assert((MLN_ALLOC_ALIGNMENT & (MLN_ALLOC_ALIGNMENT - 1)) == 0,
                "alignment is a power of two");
 _Static_assert(MLN_ALLOC_ALIGNMENT > MLN_FLAGS, "flags fit below the alignment");
+/* The public header's C99 stand-in for alignof(max_align_t) must agree with it. */
+_Static_assert(MLN_ALLOC_ALIGNOF_BASIC_ == _Alignof(max_align_t),
+               "mln_alloc.h: MLN_ALLOC_ALIGNMENT would differ between C99 and C11");
 
 static inline size_t block_size(const mln_block_t *b) { return b->head & ~(size_t)MLN_FLAGS; }
 static inline int block_is_free(const mln_block_t *b) { return (b->head & MLN_FREE) != 0; }

@@ -67,15 +67,35 @@ struct mln_alloc_shm_attr_s {
     mln_alloc_shm_lock_cb_t   unlock;
 };
 
-/* Alignment of every pointer the pools return, in bytes. */
-#ifdef __cplusplus
-#define MLN_ALLOC_ALIGNOF_(type) alignof(type)
+/*
+ * Alignment of every pointer the pools return, in bytes: alignof(max_align_t),
+ * at least 2 * sizeof(void *). A constant expression in C99, C11 and later,
+ * and C++11 and later. Before C11, C has neither alignof nor max_align_t, so
+ * there the alignment of the most aligned basic types stands in (the offset
+ * of a member after a char); the library checks at build time that both
+ * ways give the same value.
+ */
+typedef struct mln_alloc_align_probe_s {
+    char first;
+    union {
+        long double ld;
+        long long ll;
+        double d;
+        void *p;
+        void (*f)(void);
+    } most_aligned;
+} mln_alloc_align_probe_t;
+#define MLN_ALLOC_ALIGNOF_BASIC_ offsetof(mln_alloc_align_probe_t, most_aligned)
+#if defined(__cplusplus)
+#define MLN_ALLOC_ALIGNOF_MAX_ alignof(max_align_t)
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define MLN_ALLOC_ALIGNOF_MAX_ _Alignof(max_align_t)
 #else
-#define MLN_ALLOC_ALIGNOF_(type) _Alignof(type)
+#define MLN_ALLOC_ALIGNOF_MAX_ MLN_ALLOC_ALIGNOF_BASIC_
 #endif
 #define MLN_ALLOC_ALIGNMENT                                          \
-    (MLN_ALLOC_ALIGNOF_(max_align_t) > 2 * sizeof(void *)            \
-         ? MLN_ALLOC_ALIGNOF_(max_align_t) : 2 * sizeof(void *))
+    (MLN_ALLOC_ALIGNOF_MAX_ > 2 * sizeof(void *)                     \
+         ? MLN_ALLOC_ALIGNOF_MAX_ : 2 * sizeof(void *))
 
 /*
  * mln_alloc_init: create a heap pool.
@@ -115,7 +135,10 @@ void mln_alloc_set_panic_hook(mln_alloc_panic_hook_t hook);
  * mln_alloc_check: verify every invariant of `pool` and all its descendants
  * (blocks tile their spans, no two free blocks touch, bins and bitmaps agree,
  * every block belongs to the pool or a child, the sub-pool tree is sound).
- * Returns 0 when all holds, -1 otherwise (and for NULL). O(blocks + pools).
+ * A shared pool whose last lock holder died mid-operation is recovered
+ * first, as at every lock (the caller holds the lock).
+ * Returns 0 when all holds, -1 otherwise (and for NULL, a dead pool, or a
+ * shared pool that has failed). O(blocks + pools).
  * A debugging and testing aid; follows the pool's thread rule.
  */
 int mln_alloc_check(mln_alloc_t *pool);
@@ -126,27 +149,43 @@ int mln_alloc_check(mln_alloc_t *pool);
  *   bytes_in_use       bytes of blocks handed out now (freed blocks kept in
  *                      the pool's front cache are not in use)
  *   peak_bytes_in_use  the most bytes_in_use has been
- *   capacity           bytes the pool holds from its parent or the OS
+ *   bytes_held         bytes the pool holds from its parent or the OS: its
+ *                      control structure and all its spans (a region or
+ *                      shared pool: its whole region)
  *   largest_free       payload bytes of its largest free block; a request of
- *                      up to 15/16 of it is always served without growing
- *                      (the search rounds requests up to a size class)
+ *                      up to 15/16 of it is always served without the pool
+ *                      growing, whatever its size (the search rounds requests
+ *                      up to a size class)
  *   allocations, frees, failures
  *                      calls that handed a block out, took one back, or found
  *                      no memory (counting the pool's own span traffic with
  *                      its children)
+ *   capacity_limit     the most bytes_in_use may become: the capacity given
+ *                      to mln_alloc_init_capacity, M_ALLOC_INFINITE_SIZE for
+ *                      a pool without one (a region or shared pool: its
+ *                      region's block space). Ancestors' limits are not
+ *                      folded in: mln_alloc_available_capacity does that.
  * For a shared pool, bytes_in_use is counted from the blocks (the caller
- * holds the lock) and the other figures are this pool's direct calls only.
- * Returns 0, or -1 for a NULL or dead pool or NULL stats.
- * O(spans), O(blocks) for a shared pool. Thread rule: the pool's.
+ * holds the lock) and the other figures are this pool's direct calls only;
+ * if a lock holder died mid-operation, the pool is recovered first, as at
+ * every lock (the figures never count a torn operation).
+ * Returns 0, or -1 for NULL stats, a NULL or dead pool, or a shared pool
+ * that has failed. O(spans), O(blocks) for a shared pool. Thread rule: the
+ * pool's.
+ *
+ * (Before version 1.1 of the library, bytes_held was named capacity and
+ * capacity_limit did not exist; programs built against libmlnpool.so.1
+ * then keep working: they call the old layout's version of this function.)
  */
 struct mln_alloc_stats_s {
     mln_size_t bytes_in_use;
     mln_size_t peak_bytes_in_use;
-    mln_size_t capacity;
+    mln_size_t bytes_held;
     mln_size_t largest_free;
     mln_size_t allocations;
     mln_size_t frees;
     mln_size_t failures;
+    mln_size_t capacity_limit;
 };
 int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats);
 

@@ -19,10 +19,12 @@ int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats)
     if (!mln_pool_used_bytes(pool, &stats->bytes_in_use))
         return -1;
     stats->peak_bytes_in_use = pool->peak_bytes_in_use;
-    stats->capacity = mln_pool_held_bytes(pool);
+    stats->bytes_held = mln_pool_held_bytes(pool);
     stats->largest_free = mln_engine_largest_free(&pool->engine);
     stats->allocations = pool->allocations;
     stats->frees = pool->frees;
     stats->failures = pool->failures;
+    stats->capacity_limit = mln_pool_is_fixed(pool) ? mln_span_block_bytes(pool->engine.spans->size)
+                                                    : pool->capacity_limit;
     return 0;
 }

@@ -301,7 +301,7 @@ TEST(Capacity, CappedParentBoundsAnUncappedChild) {
   EXPECT_LE(InUse(root), 256 * KiB);
   size_t bound = mln_alloc_available_capacity(child);
   EXPECT_LT(bound, M_ALLOC_INFINITE_SIZE);
-  EXPECT_LE(bound, mln_alloc_available_capacity(root) + Stats(child).capacity);
+  EXPECT_LE(bound, mln_alloc_available_capacity(root) + Stats(child).bytes_held);
   size_t start = InUse(child);
   std::vector<void *> blocks;
   for (size_t i = 0;; i++) {
@@ -336,7 +336,7 @@ TEST(Capacity, GrandchildrenCannotTakeACappedRootPastIt) {
   mln_alloc_t *leaf = mln_alloc_init(mid);
   ASSERT_NE(leaf, nullptr);
   size_t leaf_bound = mln_alloc_available_capacity(leaf);
-  EXPECT_LE(leaf_bound, mln_alloc_available_capacity(mid) + Stats(leaf).capacity);
+  EXPECT_LE(leaf_bound, mln_alloc_available_capacity(mid) + Stats(leaf).bytes_held);
   size_t start = InUse(leaf);
   std::vector<void *> blocks = Fill(leaf, 3000);
   EXPECT_FALSE(blocks.empty());
@@ -384,7 +384,7 @@ TEST(Capacity, ChildOfAnAlmostFullParentSeesItsLimit) {
   // The root is full: the child has only what its own spans hold unused.
   struct mln_alloc_stats_s cs = Stats(child);
   size_t bound = mln_alloc_available_capacity(child);
-  EXPECT_LE(bound, mln_alloc_available_capacity(root) + cs.capacity - cs.bytes_in_use);
+  EXPECT_LE(bound, mln_alloc_available_capacity(root) + cs.bytes_held - cs.bytes_in_use);
   std::vector<void *> blocks = Fill(child, 500);
   EXPECT_LE(blocks.size() * BlockBytes(500), bound);
   EXPECT_EQ(mln_alloc_check(root), 0);
@@ -442,7 +442,7 @@ TEST(Capacity, SharedPoolFromACapacity) {
   size_t avail = mln_alloc_available_capacity(shm);
   EXPECT_GT(avail, 1000 * KiB);
   EXPECT_LE(avail, 1024 * KiB);
-  EXPECT_GE(Stats(shm).capacity, 1024 * KiB);
+  EXPECT_GE(Stats(shm).bytes_held, 1024 * KiB);
   // Falls as blocks are taken, and comes back.
   void *p = mln_alloc_m(shm, 5000);
   ASSERT_NE(p, nullptr);
@@ -455,7 +455,7 @@ TEST(Capacity, SharedPoolFromACapacity) {
   size_t shm_left = mln_alloc_available_capacity(shm);
   EXPECT_LT(shm_left, avail - BlockBytes(5000));
   size_t sub_bound = mln_alloc_available_capacity(sub);
-  EXPECT_LE(sub_bound, shm_left + Stats(sub).capacity);
+  EXPECT_LE(sub_bound, shm_left + Stats(sub).bytes_held);
   EXPECT_GT(sub_bound, shm_left);
   lock_fails = true;
   EXPECT_EQ(mln_alloc_available_capacity(sub), 0u);

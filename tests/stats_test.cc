@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <vector>
 
 #include "mln_alloc.h"
@@ -30,7 +31,7 @@ TEST(Stats, CountsFollowAllocationAndFree) {
   struct mln_alloc_stats_s fresh = Stats(pool);
   EXPECT_EQ(fresh.bytes_in_use, 0u);
   EXPECT_EQ(fresh.allocations, 0u);
-  EXPECT_GE(fresh.capacity, 64u * 1024);
+  EXPECT_GE(fresh.bytes_held, 64u * 1024);
   EXPECT_GT(fresh.largest_free, 32u * 1024);
   std::vector<void *> blocks;
   for (int i = 0; i < 100; i++) blocks.push_back(mln_alloc_m(pool, 1000));
@@ -38,7 +39,7 @@ TEST(Stats, CountsFollowAllocationAndFree) {
   EXPECT_EQ(full.allocations, 100u);
   EXPECT_EQ(full.bytes_in_use, probe_used_bytes(pool));
   EXPECT_GE(full.bytes_in_use, 100u * 1000);
-  EXPECT_GT(full.capacity, fresh.capacity);  // it grew
+  EXPECT_GT(full.bytes_held, fresh.bytes_held);  // it grew
   for (void *p : blocks) mln_alloc_free(p);
   struct mln_alloc_stats_s after = Stats(pool);
   EXPECT_EQ(after.frees, 100u);
@@ -120,6 +121,77 @@ TEST(Stats, SharedPoolCountsWhatOtherProcessesTook) {
   mln_alloc_free(direct);
   EXPECT_EQ(Stats(shm).bytes_in_use, 0u);
   mln_alloc_destroy(shm);
+}
+
+// Every field names what it holds: the bytes held are not the limit, and the
+// limit is what the pool was given (a 1000-byte pool held ~5.7 KiB and
+// reported that as its "capacity").
+TEST(Stats, BytesHeldAndCapacityLimitAreSeparateFigures) {
+  mln_alloc_t *root = mln_alloc_init(nullptr);
+  EXPECT_EQ(Stats(root).capacity_limit, M_ALLOC_INFINITE_SIZE);
+  mln_alloc_t *capped = mln_alloc_init_capacity(root, 1000);
+  ASSERT_NE(capped, nullptr);
+  struct mln_alloc_stats_s s = Stats(capped);
+  EXPECT_EQ(s.capacity_limit, 1000u);
+  EXPECT_GT(s.bytes_held, 1000u);  // its control structure alone is larger
+  EXPECT_EQ(Stats(mln_alloc_init_capacity(root, 0)).capacity_limit, M_ALLOC_INFINITE_SIZE);
+  alignas(16) static unsigned char region[32 * 1024];
+  mln_alloc_t *fixed = mln_alloc_region_init(region, sizeof region);
+  s = Stats(fixed);
+  EXPECT_EQ(s.bytes_held, sizeof region);
+  EXPECT_LT(s.capacity_limit, sizeof region);  // the region less the pool's own structure
+  EXPECT_GT(s.capacity_limit, sizeof region / 2);
+  EXPECT_GE(s.capacity_limit, s.largest_free);
+  mln_alloc_destroy(fixed);
+  mln_alloc_destroy(root);
+}
+
+// largest_free's promise: a request of up to 15/16 of it is served without
+// the pool growing, at every size class, above the large-block threshold
+// too (256 KiB in a root, 64 KiB in a child: such requests used to take a
+// span of their own even when a free block was large enough).
+TEST(Stats, LargestFreeServesWithoutGrowingAtEverySizeClass) {
+  uint64_t rng = 0x2545F4914F6CDD1Dull;
+  auto next = [&rng]() {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+  };
+  int above_threshold = 0, checks = 0;
+  mln_alloc_t *root = mln_alloc_init(nullptr);
+  mln_alloc_t *child = mln_alloc_init(root);
+  for (mln_alloc_t *pool : {root, child}) {
+    std::vector<void *> live;
+    // Sizes from 16 B to 2 MiB, each size class of the engine (16 per power of two).
+    for (size_t power = 16; power <= (size_t{2} << 20); power *= 2) {
+      for (size_t step = 0; step < 16; step++) {
+        size_t size = power + step * (power / 16);
+        for (int i = 0; i < 3; i++) live.push_back(mln_alloc_m(pool, size));
+        // Free a random half, so that free blocks of many sizes form.
+        for (size_t k = 0; k < live.size() / 2; k++) {
+          size_t at = next() % live.size();
+          mln_alloc_free(live[at]);
+          live[at] = live.back();
+          live.pop_back();
+        }
+        struct mln_alloc_stats_s before = Stats(pool);
+        size_t want = before.largest_free / 16 * 15;
+        if (want == 0) continue;
+        void *p = mln_alloc_m(pool, want);
+        ASSERT_NE(p, nullptr) << want;
+        EXPECT_EQ(Stats(pool).bytes_held, before.bytes_held)
+            << "asked " << want << " of a largest free block of " << before.largest_free;
+        checks++;
+        if (want > (pool == root ? 256u : 64u) * 1024) above_threshold++;
+        mln_alloc_free(p);
+      }
+    }
+    for (void *p : live) mln_alloc_free(p);
+  }
+  EXPECT_GT(checks, 200);
+  EXPECT_GT(above_threshold, 20);
+  mln_alloc_destroy(root);
 }
 
 }  // namespace
