@@ -112,7 +112,8 @@ typedef struct mln_alloc_align_probe_s {
  *
  * Complexity: O(1) (one span from the parent or the OS cache).
  * Returns the pool, or NULL when memory for it cannot be obtained (the parent
- * is left as it was).
+ * is left as it was). A parent that is not live (destroyed, or below a
+ * destroyed pool): the panic hook.
  * Threads: creating a child uses `parent`, so it follows parent's one-thread
  * rule; creating root pools is thread-safe.
  *
@@ -300,9 +301,23 @@ void mln_alloc_shm_mutex_destroy(void *locker);
  * them becomes invalid, and so do the descendants' mln_alloc_t pointers; the
  * blocks need not be freed first.
  *
- * Complexity: O(number of spans `pool` holds); descendants cost nothing,
- * since they live inside their ancestors' spans.
- * pool == NULL: no-op.
+ * Every destroyed pool, descendants included, is marked dead: later calls
+ * with its handle, or freeing one of its blocks, are refused through the
+ * panic hook ("not a live pool", "the block's pool was destroyed"), or
+ * answer -1 or 0 for the queries (stats, check, available capacity). This
+ * holds while the memory the pool lived in is not handed out again: once
+ * it is (by the parent, by the OS span cache to a new root pool at the
+ * same address, by the caller for a region), a stale handle is
+ * undefined. A shared pool is let go in the calling process only (its
+ * other processes go on using it): the region is unmapped there but for
+ * its first page, kept as read-only zeros so that the stale handle reads as
+ * dead; its sub-pools and blocks in that process are then gone (their
+ * memory is unmapped) and must not be used.
+ *
+ * Complexity: O(spans `pool` holds + pools below it) (a descendant's
+ * memory costs nothing: it lives inside its ancestors' spans; only its
+ * mark is written).
+ * pool == NULL: no-op. A pool that is not live: the panic hook.
  */
 void mln_alloc_destroy(mln_alloc_t *pool);
 
@@ -319,7 +334,9 @@ void mln_alloc_destroy(mln_alloc_t *pool);
  * the OS.
  * Returns NULL (and changes nothing) when pool == NULL, when `size` cannot be
  * represented once the header is added (for example SIZE_MAX), or when no
- * memory can be obtained; the pool stays fully usable.
+ * memory can be obtained; the pool stays fully usable. A pool that was
+ * destroyed, or is below a destroyed pool: the panic hook ("not a live
+ * pool"), see mln_alloc_destroy.
  */
 void *mln_alloc_m(mln_alloc_t *pool, mln_size_t size);
 
@@ -344,6 +361,7 @@ void *mln_alloc_c(mln_alloc_t *pool, mln_size_t size);
  * Bytes beyond the old size are unspecified.
  *
  * Complexity: O(1) in place; otherwise O(1) plus O(size) for the copy.
+ * Misuse of `ptr` panics as for mln_alloc_free; a pool that is not live too.
  * Returns the block, or NULL on failure (pool == NULL, size too large, out of
  * memory), in which case `ptr` is untouched and still valid.
  */
@@ -355,11 +373,16 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size);
  *
  * ptr == NULL: no-op. Misuse is caught by a check of the block's header and
  * reported through the panic hook (see mln_alloc_set_panic_hook), which ends
- * the program rather than corrupt a pool: freeing a block twice (while its
- * memory has not been handed out again), and a pointer no pool handed out
- * (misaligned, or whose header names no pool). A wild pointer whose header
- * happens to point to unmapped memory may fault instead. Freeing a block of
- * a destroyed pool is undefined.
+ * the program rather than corrupt a pool, before anything is written:
+ *   - freeing a block twice (while its memory has not been handed out again):
+ *     "double free";
+ *   - a pointer no pool handed out (misaligned, or whose header names no
+ *     pool): "not allocated by any pool" (a wild pointer whose would-be
+ *     header points to unmapped memory may fault instead);
+ *   - a pool handle (an mln_alloc_t *, meant for mln_alloc_destroy): "the
+ *     pointer is a pool" (every handle is preceded by a header that says so);
+ *   - a block of a pool that was destroyed: "the block's pool was destroyed"
+ *     (while its memory is not reused: see mln_alloc_destroy).
  * Complexity: O(1) worst case (plus handing an emptied span back).
  * Threads: the block's pool must not be in use by another thread.
  */
