@@ -203,18 +203,13 @@ static const struct misuse_messages realloc_messages = {
     "mln_alloc_re: the block's pool was destroyed",
 };
 
-/*
- * The pool that owns the block at `ptr`, after checking that the header is
- * one of ours and in use; misuse goes to the panic hook with the message
- * that fits. Costs a load of the pool's first line, which the call touches
- * anyway, and one compare for a pool handle (whose header's link names the
- * handle itself: see mln_pool_handle_offset).
- */
-static mln_alloc_t *owner_of(void *ptr, const struct misuse_messages *says)
+/* Which misuse the block at `ptr` shows, told by owner_of's checks in turn. */
+static __attribute__((noinline, cold, noreturn)) void report_misuse(const void *ptr,
+                                                                   const struct misuse_messages *says)
 {
     if (((uintptr_t)ptr & (MLN_ALIGN - 1)) != 0)
         mln_panic(says->foreign);
-    mln_block_t *b = block_from_payload(ptr);
+    const mln_block_t *b = block_from_payload(ptr);
     uintptr_t link = (uintptr_t)b->link;
     if (block_is_free(b) || link == (uintptr_t)MLN_ENGINE_LINK_FREED)
         mln_panic(says->double_free);
@@ -226,9 +221,26 @@ static mln_alloc_t *owner_of(void *ptr, const struct misuse_messages *says)
         mln_panic(pool->magic == MLN_POOL_DEAD ? says->dead_pool : says->foreign);
     if (link & 1u)
         mln_panic(says->double_free); /* sitting in the pool's front cache */
-    if (link == (uintptr_t)ptr)
-        mln_panic(says->pool_handle);
-    return (mln_alloc_t *)pool;
+    mln_panic(says->pool_handle);     /* the header names the pointer itself */
+}
+
+/*
+ * The pool that owns the block at `ptr`, after checking that the header is
+ * one of ours and in use: aligned, not free, naming a live pool (with the
+ * front cache's mark clear) that is not `ptr` itself (a pool handle's header
+ * names the handle: see mln_pool_handle_offset). One chain of compares,
+ * inline; misuse goes out of line to find its message. Costs a load of the
+ * pool's first line, which the call touches anyway.
+ */
+static MLN_HOT_INLINE mln_alloc_t *owner_of(void *ptr, const struct misuse_messages *says)
+{
+    const mln_block_t *b = block_from_payload(ptr);
+    uintptr_t link;
+    if (((uintptr_t)ptr & (MLN_ALIGN - 1)) != 0 || block_is_free(b) ||
+        (link = (uintptr_t)b->link) < 4096 || (link & (MLN_ALIGN - 1)) != 0 ||
+        !mln_pool_is_live((const mln_alloc_t *)link) || link == (uintptr_t)ptr)
+        report_misuse(ptr, says);
+    return (mln_alloc_t *)link;
 }
 
 void mln_alloc_free(void *ptr)

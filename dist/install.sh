@@ -5,13 +5,13 @@
 #
 # puts under the prefix:
 #   include/mln_alloc.h
-#   lib/libmlnpool.so.1.0.0, lib/libmlnpool.so.1 -> it, lib/libmlnpool.so -> it
+#   lib/libmlnpool.so.1.1.0, lib/libmlnpool.so.1 -> it, lib/libmlnpool.so -> it
 #   lib/libmlnpool.a
 #   lib/pkgconfig/mlnpool.pc
 # A relative prefix is taken from the directory `bazel run` was started in.
 set -euo pipefail
 
-readonly VERSION=1.0.0
+readonly VERSION=1.1.0
 readonly SONAME=libmlnpool.so.1
 
 usage() {

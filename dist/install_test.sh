@@ -10,14 +10,14 @@ work="$TEST_TMPDIR/work"
 mkdir -p "$work"
 
 "$installer" --prefix="$prefix"
-for f in include/mln_alloc.h lib/libmlnpool.so.1.0.0 lib/libmlnpool.a lib/pkgconfig/mlnpool.pc; do
+for f in include/mln_alloc.h lib/libmlnpool.so.1.1.0 lib/libmlnpool.a lib/pkgconfig/mlnpool.pc; do
   [ -f "$prefix/$f" ] || { echo "missing $prefix/$f"; exit 1; }
 done
-[ "$(readlink "$prefix/lib/libmlnpool.so.1")" = libmlnpool.so.1.0.0 ] || { echo "bad soname link"; exit 1; }
+[ "$(readlink "$prefix/lib/libmlnpool.so.1")" = libmlnpool.so.1.1.0 ] || { echo "bad soname link"; exit 1; }
 [ "$(readlink "$prefix/lib/libmlnpool.so")" = libmlnpool.so.1 ] || { echo "bad development link"; exit 1; }
 
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
-[ "$(pkg-config --modversion mlnpool)" = 1.0.0 ] || { echo "pkg-config does not find mlnpool"; exit 1; }
+[ "$(pkg-config --modversion mlnpool)" = 1.1.0 ] || { echo "pkg-config does not find mlnpool"; exit 1; }
 
 # Shared: the program needs libmlnpool.so.1 and finds it through the prefix.
 # shellcheck disable=SC2046 # pkg-config's flags are separate words
