@@ -1,14 +1,15 @@
 #!/bin/bash
 # Line coverage of the library (alloc/ and platform/) by the host test suites,
 # offline (the stand-in coverage tools in third_party/remote_coverage_tools):
-#   ./tools/coverage.sh        -> per-file figures and the total
+#   ./tools/coverage.sh            -> per-file figures and the total
+#   ./tools/coverage.sh --readme   -> also writes the total into README.md
 # The lcov report stays at bazel-out/_coverage/_coverage_report.dat.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./tools/bazel coverage --instrumentation_filter='^//(alloc|platform)[/:]' --combined_report=lcov \
   --test_tag_filters=-qemu,-bare //tests/... //examples/... >/dev/null 2>&1
-python3 - <<'PY'
-import collections, re
+python3 - "${1:-}" <<'PY'
+import collections, re, sys
 hits = collections.defaultdict(dict)
 current = None
 for line in open("bazel-out/_coverage/_coverage_report.dat"):
@@ -26,4 +27,12 @@ for path in sorted(hits):
     covered, total = covered + h, total + t
     print(f"  {path:42s} {h:5d} / {t:5d}  {100.0 * h / t:5.1f} %")
 print(f"  {'alloc/ and platform/, lines':42s} {covered:5d} / {total:5d}  {100.0 * covered / total:5.1f} %")
+if sys.argv[1:] == ["--readme"]:
+    readme = open("README.md").read()
+    figure = f"{covered} of {total} lines, **{100.0 * covered / total:.1f} %**"
+    new, n = re.subn(r"\d+ of \d+ lines, \*\*[\d.]+ %\*\*", figure, readme)
+    if n != 1:
+        sys.exit("README.md: no single coverage figure to rewrite")
+    open("README.md", "w").write(new)
+    print("README.md: coverage figure rewritten")
 PY
