@@ -1,122 +1,13 @@
 /*
- * api.c: the allocation calls of mln_alloc.h on top of the pool layer.
+ * api.c: the calls of mln_alloc.h that every pool kind answers: creating
+ * heap pools, allocating, freeing, resizing, destroying, checking.
  *
- * The fast paths live here: one engine call each, falling to pool.c only
- * when a span must be taken or handed back, and to shared.c for the
- * journaled operations of shared pools.
+ * The front cache's hits run inline here (pool_fast.h); everything else
+ * goes to the pool layer and, through it, to the pool's kind.
  */
 #include "alloc/bytes.h"
-#include "alloc/pool.h"
-#include "alloc/shared.h"
-#include "alloc/track.h"
-
-/*
- * Whether a block of `block_bytes` would take `pool` past its capacity: a
- * check before the slow paths, so that a capped pool takes no span for an
- * allocation it must refuse. Never true without a limit.
- */
-static inline bool over_capacity(const mln_alloc_t *pool, size_t block_bytes)
-{
-    return pool->bytes_in_use + block_bytes > pool->capacity_limit;
-}
-
-/* The fast paths below are forced inline: the compiler's own choice, made
- * differently as the file changes, was measurably slower (bench/mixed). */
-#define MLN_HOT_INLINE inline __attribute__((always_inline))
-
-/*
- * A block for `bytes` (a block of `block_bytes`, 0 if not representable)
- * from anywhere but the front cache, which the caller has tried: a shared
- * pool's region, the engine, a span of its own, a new span.
- */
-static MLN_HOT_INLINE mln_block_t *alloc_block(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
-{
-    if (pool->shared != NULL) { /* a direct call: the caller holds the lock */
-        if (!mln_shared_ready(pool))
-            return NULL;
-        mln_block_t *b = mln_shared_take(pool, bytes, pool);
-        mln_journal_step_done(&pool->shared->journal);
-        return b;
-    }
-    if (block_bytes == 0)
-        return NULL;
-    mln_block_t *b = mln_engine_alloc(&pool->engine, block_bytes, pool);
-    if (b != NULL || over_capacity(pool, block_bytes))
-        return b;
-    /* A large block takes a span of its own only when no free block fits:
-     * a request up to 15/16 of the largest free block never grows a pool. */
-    if (block_bytes > pool->large_block_bytes)
-        return mln_pool_alloc_large(pool, block_bytes);
-    mln_pool_flush_quick(pool); /* cached blocks may merge into what is needed */
-    b = mln_engine_alloc(&pool->engine, block_bytes, pool);
-    if (b != NULL || !mln_pool_grow(pool, block_bytes))
-        return b;
-    return mln_engine_alloc(&pool->engine, block_bytes, pool);
-}
-
-/*
- * A block is now in use and `pool` has `in_use` bytes in use: update the
- * pool's figures. Every path that hands a block out ends here, so the
- * figures cannot miss one.
- */
-static void hand_out(mln_alloc_t *pool, size_t in_use)
-{
-    pool->bytes_in_use = in_use;
-    if (in_use > pool->peak_bytes_in_use)
-        pool->peak_bytes_in_use = in_use;
-}
-
-/* A new block is handed out and `pool` now has `in_use` bytes in use. */
-static inline void count_allocation(mln_alloc_t *pool, size_t in_use)
-{
-    pool->allocations++;
-    hand_out(pool, in_use);
-}
-
-/* give_back's way when the front cache does not take the block. */
-static __attribute__((noinline)) void give_back_slow(mln_alloc_t *pool, mln_block_t *b)
-{
-    if (pool->shared != NULL) { /* a direct call: the caller holds the lock */
-        if (mln_shared_ready(pool))
-            mln_shared_give(pool, b);
-        return;
-    }
-    mln_span_t *emptied = mln_engine_free(&pool->engine, b);
-    if (emptied != NULL)
-        mln_pool_span_emptied(pool, emptied);
-}
-
-/* Put a block `pool` owns back where its free blocks go, counting nothing:
- * the front cache inline (no call, no saved register), the rest out of line. */
-static MLN_HOT_INLINE void give_back(mln_alloc_t *pool, mln_block_t *b)
-{
-    if (pool->shared == NULL && mln_quick_push(&pool->quick, b, block_size(b), pool))
-        return;
-    give_back_slow(pool, b);
-}
-
-/* A block taken for `pool` past its capacity goes back: rare, so out of line. */
-__attribute__((noinline, cold)) static void refuse(mln_alloc_t *pool, mln_block_t *b)
-{
-    give_back(pool, b);
-}
-
-/*
- * `b` was just taken for `pool`: hand it out, or, when it would take the
- * pool past its capacity (the engine may leave a few bytes more in a block
- * than asked), give it back and return NULL. The one compare an uncapped
- * pool pays (its limit is SIZE_MAX).
- */
-static MLN_HOT_INLINE mln_block_t *admit(mln_alloc_t *pool, mln_block_t *b)
-{
-    size_t in_use = pool->bytes_in_use + block_size(b);
-    if (__builtin_expect(in_use > pool->capacity_limit, 0)) {
-        refuse(pool, b);
-        return NULL;
-    }
-    count_allocation(pool, in_use);
-    return b;
-}
+#include "alloc/kind_heap.h"
+#include "alloc/pool_fast.h"
 
 /*
  * Tell the memory checker (alloc/track.h) that the caller now holds `bytes`
@@ -125,43 +16,45 @@ static MLN_HOT_INLINE mln_block_t *admit(mln_alloc_t *pool, mln_block_t *b)
  */
 static void *announce(mln_alloc_t *pool, mln_block_t *b, size_t bytes)
 {
-    if (!pool->in_shared_memory)
+    if (mln_pool_tracked(pool))
         mln_track_alloc(pool, block_payload(b), bytes, block_payload_size(b));
     return block_payload(b);
 }
 
-/* mln_pool_alloc_block past the front cache: out of line, so that the
- * front cache's hit saves no register. */
-static __attribute__((noinline)) mln_block_t *alloc_block_counted(mln_alloc_t *pool, size_t bytes,
-                                                                 size_t block_bytes)
+mln_alloc_t *mln_alloc_init(mln_alloc_t *parent)
 {
-    mln_block_t *b = alloc_block(pool, bytes, block_bytes);
-    if (b != NULL && (b = admit(pool, b)) != NULL)
-        return b;
-    pool->failures++;
-    return NULL;
+    return mln_alloc_init_capacity(parent, 0);
 }
 
-mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
+mln_alloc_t *mln_alloc_init_capacity(mln_alloc_t *parent, mln_size_t capacity)
 {
-    /* The front cache's hit, the commonest case: a cached block has exactly
-     * the size asked, so the capacity is checked before it is taken. */
-    size_t block_bytes = mln_engine_block_size(bytes);
-    if (pool->shared == NULL && block_bytes != 0 && !over_capacity(pool, block_bytes)) {
-        mln_block_t *b = mln_quick_pop(&pool->quick, block_bytes, pool);
-        if (b != NULL) {
-            count_allocation(pool, pool->bytes_in_use + block_bytes);
-            return b;
-        }
-    }
-    return alloc_block_counted(pool, bytes, block_bytes);
+    MLN_TRACK_CORE_CALL();
+    if (parent != NULL && !mln_pool_is_live(parent))
+        mln_panic("mln_alloc_init: the parent is not a live pool (destroyed, or never created)");
+    return mln_heap_create(parent, capacity == 0 ? SIZE_MAX : capacity);
 }
 
-void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b)
+void mln_alloc_destroy(mln_alloc_t *pool)
 {
-    pool->frees++;
-    pool->bytes_in_use -= block_size(b);
-    give_back(pool, b);
+    if (pool == NULL)
+        return;
+    MLN_TRACK_CORE_CALL();
+    if (!mln_pool_is_live(pool))
+        mln_panic("mln_alloc_destroy: not a live pool (destroyed twice, never created, "
+                  "or below a destroyed pool)");
+    mln_pool_destroy(pool);
+}
+
+int mln_alloc_check(mln_alloc_t *pool)
+{
+    if (pool == NULL)
+        return -1;
+    MLN_TRACK_CORE_CALL();
+    /* A shared pool is first recovered if its last lock holder died, as
+     * every call that reads it is (the caller holds the lock). */
+    if (!mln_pool_is_live(pool) || !mln_pool_ready(pool))
+        return -1;
+    return mln_pool_check_tree(pool) == NULL ? 0 : -1;
 }
 
 void *mln_alloc_m(mln_alloc_t *pool, mln_size_t size)
@@ -250,46 +143,15 @@ void mln_alloc_free(void *ptr)
     MLN_TRACK_CORE_CALL();
     mln_alloc_t *pool = owner_of(ptr, &free_messages);
     mln_block_t *b = block_from_payload(ptr);
-    if (!pool->in_shared_memory)
+    if (mln_pool_tracked(pool))
         mln_track_free(pool, ptr, block_payload_size(b));
     mln_pool_free_block(pool, b);
 }
 
-/*
- * Resize in place if the block is `pool`'s, the space after it allows, and
- * the result stays within the pool's capacity. Growing may take the whole
- * free block after it, a little more than asked: if that is past capacity
- * the free block is cut off again, exactly as it was (it is at least
- * MLN_BLOCK_MIN bytes, so it splits off whole).
- */
+/* Resize in place if the block is `pool`'s and its kind can. */
 static bool resize_in_place(mln_alloc_t *pool, mln_block_t *b, size_t block_bytes)
 {
-    if (b->link != pool)
-        return false;
-    if (pool->shared != NULL)
-        return mln_shared_ready(pool) && mln_shared_resize(pool, b, block_bytes);
-    size_t before = block_size(b);
-    size_t others = pool->bytes_in_use - before;
-    if (others + block_bytes > pool->capacity_limit || !mln_engine_resize(&pool->engine, b, block_bytes))
-        return false;
-    if (others + block_size(b) <= pool->capacity_limit)
-        return true;
-    mln_engine_resize(&pool->engine, b, before);
-    return false;
-}
-
-/*
- * A new home for a block that has to move to grow: it will likely grow
- * again, so prefer the wilderness, where the next growth happens in place.
- */
-static void *alloc_for_growth(mln_alloc_t *pool, size_t size, size_t block_bytes)
-{
-    if (pool->shared == NULL && block_bytes <= pool->large_block_bytes) {
-        mln_block_t *b = mln_engine_alloc_at_end(&pool->engine, block_bytes, pool);
-        if (b != NULL && (b = admit(pool, b)) != NULL)
-            return announce(pool, b, size);
-    }
-    return mln_alloc_m(pool, size);
+    return b->link == pool && pool->kind->resize(pool, b, block_bytes);
 }
 
 void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
@@ -313,17 +175,18 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
     size_t before = block_size(b);
     size_t old_bytes = block_payload_size(b);
     if (resize_in_place(pool, b, block_bytes)) {
-        hand_out(pool, pool->bytes_in_use - before + block_size(b));
-        if (!pool->in_shared_memory) { /* hide a shrunk block's old tail too */
+        mln_pool_hand_out(pool, pool->bytes_in_use - before + block_size(b));
+        if (mln_pool_tracked(pool)) { /* hide a shrunk block's old tail too */
             size_t now = block_payload_size(b);
             mln_track_resize(pool, ptr, size, now > old_bytes ? now : old_bytes);
         }
         return ptr;
     }
-    void *moved = alloc_for_growth(pool, size, block_bytes);
-    if (moved == NULL)
+    mln_block_t *grown = mln_pool_alloc_for_growth(pool, size);
+    if (grown == NULL)
         return NULL;
-    if (!owner->in_shared_memory) /* the copy reads all of the old block */
+    void *moved = announce(pool, grown, size);
+    if (mln_pool_tracked(owner)) /* the copy reads all of the old block */
         mln_track_resize(owner, ptr, old_bytes, old_bytes);
     mln_bytes_copy(moved, ptr, old_bytes < size ? old_bytes : size);
     mln_alloc_free(ptr);

@@ -345,3 +345,16 @@ bool mln_engine_resize(mln_engine_t *e, mln_block_t *b, size_t block_bytes)
     trim_tail(e, b, block_bytes, wild);
     return true;
 }
+
+void mln_engine_words_written(mln_block_t *b, void (*note)(void *ctx, void *word), void *ctx)
+{
+    note(ctx, &b->head);
+    note(ctx, &b->link);
+    if (block_prev_is_free(b))
+        note(ctx, &block_prev_physical(b)->head);
+    mln_block_t *next = block_next(b);
+    note(ctx, &next->head);
+    note(ctx, &next->link);
+    if (block_is_free(next))
+        note(ctx, &block_next(next)->head);
+}

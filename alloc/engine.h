@@ -210,6 +210,16 @@ mln_block_t *mln_engine_find(const mln_engine_t *e, size_t block_bytes);
  */
 size_t mln_engine_largest_free(const mln_engine_t *e);
 
+/*
+ * The ground-truth words (journal.h) that any engine operation on the used
+ * block `b` (allocating it, freeing it, resizing it in place) may write, each
+ * passed to `note` before the operation: b's head and link, the head of a
+ * free block before it, the head and link of the block after it and, when
+ * that one is free, the head after that. Kept beside the code that writes
+ * them. O(1).
+ */
+void mln_engine_words_written(mln_block_t *b, void (*note)(void *ctx, void *word), void *ctx);
+
 /* Building blocks shared by engine.c and engine_rebuild.c. */
 void mln_engine_mark_free(mln_block_t *b);
 void mln_engine_bin_insert(mln_engine_t *e, mln_block_t *b);

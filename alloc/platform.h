@@ -3,7 +3,7 @@
  *
  * The core (alloc/) never includes a system header and never calls the OS or
  * libc. Each platform (platform/posix, platform/freestanding) implements these
- * five functions once, and the linker joins them to the core.
+ * primitives once, and the linker joins them to the core.
  */
 #ifndef MLN_ALLOC_PLATFORM_H
 #define MLN_ALLOC_PLATFORM_H
@@ -27,18 +27,16 @@ void mln_platform_span_release(void *mem, size_t size);
  */
 unsigned long mln_platform_owner_id(void);
 
-struct mln_alloc_s;
-struct mln_alloc_shm_attr_s;
-
 /*
- * Create a shared pool (mln_shared_init, alloc/shared.h) over a region of at
- * least attr->size bytes that this process and the children it forks
- * afterwards see at the same address, and that goes back where it came from
- * when the pool is destroyed. `attr` is already checked (lock and unlock
- * set, size at least MLN_ALLOC_SHM_MIN_SIZE). NULL when no such region can be
- * had. What mln_alloc_shm_init does past the checks.
+ * Memory for a shared pool: at least *size bytes (updated to what was
+ * granted) that this process and the children it forks afterwards see at the
+ * same address; NULL when none can be had. mln_platform_shm_unmap lets it go
+ * in the calling process (the others keep it), leaving the first bytes of
+ * the region, which hold the pool's handle, reading as anything but a live
+ * pool where the platform can (a stale handle is then refused, not a fault).
  */
-struct mln_alloc_s *mln_platform_shm_create(const struct mln_alloc_shm_attr_s *attr);
+void *mln_platform_shm_map(size_t *size);
+void mln_platform_shm_unmap(void *mem, size_t size);
 
 /* Report a broken invariant or a misuse and stop; never returns. */
 _Noreturn void mln_platform_panic(const char *message);

@@ -1,11 +1,16 @@
 /*
- * pool.h: the pool behind mln_alloc_t, shared by every pool kind.
+ * pool.h: the pool layer: the pool behind mln_alloc_t, common to every kind.
  *
  * A pool is an engine plus the answer to two questions the engine leaves
  * open: where spans come from (the parent pool, or the platform for a root)
  * and what happens to a span once it is empty (keep it, cache it, give it
  * back). The pool's own control structure sits at the front of its first
  * ("home") span, so creating a pool is one request to its source.
+ *
+ * What differs between kinds of pool (heap and region pools, shared pools)
+ * reaches this layer only through the pool's kind (struct mln_pool_kind): a
+ * small table of operations that the kind layer above fills in. Nothing
+ * here names a kind.
  */
 #ifndef MLN_ALLOC_POOL_H
 #define MLN_ALLOC_POOL_H
@@ -16,6 +21,7 @@
 #include "alloc/engine.h"
 #include "alloc/mln_alloc.h"
 #include "alloc/quick.h"
+#include "alloc/track.h"
 
 /* What a span is, which decides what happens when it becomes empty. */
 enum mln_span_kind {
@@ -32,7 +38,7 @@ struct mln_pool_policy {
     size_t large_block_bytes; /* blocks above this get a span of their own */
 };
 
-struct mln_shared;
+struct mln_pool_kind;
 
 /* Every live pool carries this; a freed block's header must name such a pool. */
 #define MLN_POOL_MAGIC 0x6d6c6e70u /* "mlnp" */
@@ -42,11 +48,11 @@ struct mln_shared;
 
 struct mln_alloc_s {
     /* Read on every call: kept with the engine's hot fields in one line. */
-    uint32_t magic;            /* MLN_POOL_MAGIC while the pool lives */
-    struct mln_shared *shared; /* a shared pool's lock and journal; NULL otherwise */
+    uint32_t magic;                   /* MLN_POOL_MAGIC while the pool lives */
+    const struct mln_pool_kind *kind; /* what its kind does differently */
     size_t large_block_bytes;  /* blocks above this get a span of their own */
     mln_engine_t engine;
-    mln_quick_t quick; /* front cache of small freed blocks (unused by shared pools) */
+    mln_quick_t quick; /* front cache of small freed blocks (a kind may turn it off) */
     /* Counters for mln_alloc_stats; blocks given to children count here too. */
     size_t bytes_in_use;   /* bytes of blocks handed out, headers included */
     /* Most bytes_in_use may become (mln_alloc_init_capacity), SIZE_MAX for
@@ -63,7 +69,8 @@ struct mln_alloc_s {
     size_t home_bytes;     /* bytes of the allocation this structure heads */
     size_t next_grow_bytes;
     const struct mln_pool_policy *policy;
-    unsigned long owner_id; /* the creating process (mln_platform_owner_id) */
+    unsigned long owner_id; /* the creating process, where a kind records it */
+    void *kind_state;       /* the kind's own state (a shared pool's lock and journal) */
     /* Lives in memory several processes share (a shared pool or a pool
      * descended from one): memory checkers, whose view is per process,
      * are not told about its blocks. */
@@ -99,10 +106,81 @@ static inline bool mln_pool_is_live(const mln_alloc_t *pool)
 }
 
 /*
- * Create a heap pool (a root when parent == NULL, else a child of `parent`)
- * whose blocks may occupy at most `limit` bytes (SIZE_MAX: no limit).
+ * What a kind of pool does its own way. The pool layer calls these; the
+ * kind layer (kind_heap.c, kind_shared.c) fills them in. Every member is
+ * set (no NULL checks on the way).
  */
-mln_alloc_t *mln_pool_create(mln_alloc_t *parent, size_t limit);
+struct mln_pool_kind {
+    /* ---- the pool's own blocks, past the front cache ---- */
+    /* A used block for a request of `bytes` (`block_bytes` from
+     * mln_engine_block_size, 0 when not representable), or NULL. The
+     * capacity is checked by the caller afterwards. */
+    mln_block_t *(*alloc)(mln_alloc_t *pool, size_t bytes, size_t block_bytes);
+    /* As alloc, for a block that is moving to grow (it will likely grow
+     * again): where its next growth can happen in place, if the kind can. */
+    mln_block_t *(*alloc_for_growth)(mln_alloc_t *pool, size_t bytes, size_t block_bytes);
+    /* Take back a used block of the pool that the front cache did not. */
+    void (*free)(mln_alloc_t *pool, mln_block_t *b);
+    /* Resize a block of the pool in place, within its capacity; false:
+     * nothing changed. */
+    bool (*resize)(mln_alloc_t *pool, mln_block_t *b, size_t block_bytes);
+    /* Before a call that reads the pool: make it trustworthy (a shared
+     * pool recovers a torn operation); false when it cannot be. */
+    bool (*ready)(mln_alloc_t *pool);
+    /* Bytes of the pool's blocks in use, into *used; false when a count
+     * from the blocks finds the pool broken. */
+    bool (*used_bytes)(const mln_alloc_t *pool, size_t *used);
+
+    /* ---- as a parent: the memory its child pools live in ---- */
+    /* Start a series of exchanges with `parent` (a shared pool takes its
+     * lock); false: nothing may be done. leave ends it. */
+    bool (*enter)(mln_alloc_t *parent);
+    void (*leave)(mln_alloc_t *parent);
+    /* Memory of at least *bytes (updated to what was granted) for a new
+     * child's home; NULL if none. On success the child is set up in it and
+     * then handed to adopt, which completes the operation. */
+    void *(*lend_home)(mln_alloc_t *parent, size_t *bytes);
+    void (*adopt)(mln_alloc_t *parent, mln_alloc_t *child);
+    /* A span of at least *bytes (updated) for `child`, or NULL. */
+    void *(*lend_span)(mln_alloc_t *parent, size_t *bytes, mln_alloc_t *child);
+    /* Take back a home or span (`bytes` long) a child is done with. */
+    void (*take_back)(mln_alloc_t *parent, void *mem, size_t bytes);
+    /* A child's destruction begins (it leaves the parent's child list) and
+     * ends (its memory has all been taken back). */
+    void (*disown)(mln_alloc_t *parent, mln_alloc_t *child);
+    void (*disowned)(mln_alloc_t *parent);
+
+    /* ---- its end ---- */
+    /* Destroying a pool over a fixed region lets the region go in this
+     * process only (other processes go on using it): nothing may be
+     * written into it, the pools inside are not marked dead. */
+    bool detach_only;
+};
+
+/*
+ * Create a pool of `kind` with `policy`: a root when parent == NULL (its
+ * home from the platform), else a child of `parent` (its home lent by the
+ * parent's kind). Its blocks may occupy at most `limit` bytes (SIZE_MAX: no
+ * limit). NULL when no memory can be had.
+ */
+mln_alloc_t *mln_pool_create(mln_alloc_t *parent, size_t limit, const struct mln_pool_kind *kind,
+                             const struct mln_pool_policy *policy);
+
+/*
+ * Create a pool of `kind` over the fixed region [mem, mem + size): the
+ * header of its handle, the control structure, `extra_bytes` for the kind
+ * (returned in *extra), then one span that never grows. `release` (may be
+ * NULL) gets the region back at destroy. NULL if the region is too small.
+ */
+mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, void **extra,
+                                 const struct mln_pool_kind *kind,
+                                 void (*release)(void *mem, size_t size));
+
+/* Smallest region mln_pool_init_fixed accepts with `extra_bytes`. */
+size_t mln_pool_fixed_min_size(size_t extra_bytes);
+
+/* Destroy `pool` (live) and every pool below it (mln_alloc_destroy). */
+void mln_pool_destroy(mln_alloc_t *pool);
 
 /* Whether `pool` is over a fixed region (a region or shared pool): one span, never grows. */
 static inline bool mln_pool_is_fixed(const mln_alloc_t *pool)
@@ -110,34 +188,17 @@ static inline bool mln_pool_is_fixed(const mln_alloc_t *pool)
     return pool->policy->first_grow_bytes == 0;
 }
 
+/* The kind's operations, for the layers above. */
+static inline bool mln_pool_ready(mln_alloc_t *pool) { return pool->kind->ready(pool); }
+static inline bool mln_pool_used_bytes(const mln_alloc_t *pool, size_t *used)
+{
+    return pool->kind->used_bytes(pool, used);
+}
+
 /* Bytes `pool` holds from its parent or the platform: its spans, home and spare included. O(spans). */
 size_t mln_pool_held_bytes(const mln_alloc_t *pool);
 
-/*
- * Bytes of blocks `pool` has in use, into *used: its counter, or for a
- * shared pool, whose counter misses what other processes' sub-pools took,
- * a count from the blocks (O(blocks); the caller holds the lock). False
- * when that walk finds the pool broken.
- */
-bool mln_pool_used_bytes(const mln_alloc_t *pool, size_t *used);
-
-/* Allocate a used block of `bytes` payload bytes for `pool`, or NULL (also past its capacity). */
-mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes);
-
-/* Give a used block back to `pool` (which owns it or lends it to a child). */
-void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b);
-
-/*
- * Create a pool over the fixed region [mem, mem + size): the control
- * structure, `extra_bytes` for the caller (returned in *extra), then one span
- * that never grows. `release` (may be NULL) gets the region back at destroy.
- * Returns NULL if the region is too small.
- */
-mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, void **extra,
-                                 void (*release)(void *mem, size_t size));
-
-/* Smallest region mln_pool_init_fixed accepts with `extra_bytes`. */
-size_t mln_pool_fixed_min_size(size_t extra_bytes);
+/* ---- for the kinds: the engine-backed way to serve a pool's blocks ---- */
 
 /* Hand every block of the front cache back to the engine. O(MLN_QUICK_CLASSES * MLN_QUICK_DEPTH). */
 void mln_pool_flush_quick(mln_alloc_t *pool);
@@ -145,9 +206,35 @@ void mln_pool_flush_quick(mln_alloc_t *pool);
 /* Decide the fate of a span that mln_engine_free reported empty. */
 void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span);
 
-/* Slow paths of mln_pool_alloc_block, in pool.c. */
+/* Take a span of its own for a block of `block_bytes`, or grow by a span
+ * that fits one: the ways a pool gets memory from its source. */
 mln_block_t *mln_pool_alloc_large(mln_alloc_t *pool, size_t block_bytes);
 bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes);
+
+/* Called before each word of the child list that link/unlink write. */
+typedef void (*mln_word_fn)(void *ctx, void *word);
+
+/* Link or unlink `child` in `parent`'s child list; `before_write` (may be
+ * NULL) hears of each word first. */
+void mln_pool_link_child(mln_alloc_t *parent, mln_alloc_t *child, mln_word_fn before_write, void *ctx);
+void mln_pool_unlink_child(mln_alloc_t *parent, mln_alloc_t *child, mln_word_fn before_write, void *ctx);
+
+/* ---- what memory checkers are told (alloc/track.h) ---- */
+
+/* Memory several processes share is never announced: a checker sees one. */
+static inline bool mln_pool_tracked(const mln_alloc_t *pool)
+{
+    return MLN_TRACKING && !pool->in_shared_memory;
+}
+
+/* Space in `pool`'s engine that is no caller's: no one may touch it. */
+static inline void mln_pool_hide(const mln_alloc_t *pool, void *mem, size_t bytes)
+{
+    if (mln_pool_tracked(pool))
+        mln_track_hide(mem, bytes);
+}
+
+/* ---- integrity ---- */
 
 /* Whether a used block of `pool` may carry `tag`: the pool (its front cache's
  * mark included) or one of its children. */

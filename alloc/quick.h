@@ -10,8 +10,9 @@
  * when a list is full, and all of them at once before the pool takes a new
  * span (mln_quick_flush), so cached memory never makes a pool grow.
  *
- * Shared pools have no front cache: their operations are journaled one by
- * one and may come from any process.
+ * A pool's kind may turn the cache off (a limit of 0 bytes: nothing is ever
+ * cached, so nothing is found): shared pools do, since their operations are
+ * journaled one by one and may come from any process.
  */
 #ifndef MLN_ALLOC_QUICK_H
 #define MLN_ALLOC_QUICK_H
@@ -41,13 +42,15 @@ _Static_assert(MLN_ALLOC_QUICK_DEPTH <= 255, "list depths are counted in a byte"
 
 typedef struct mln_quick {
     size_t bytes;                              /* bytes held in all lists */
+    size_t limit;                              /* most bytes held: MLN_QUICK_BYTES, or 0 (off) */
     uint8_t count[MLN_QUICK_CLASSES];          /* blocks cached per size */
     mln_block_t *top[MLN_QUICK_CLASSES];       /* valid only while count > 0 */
 } mln_quick_t;
 
-static inline void mln_quick_init(mln_quick_t *q)
+static inline void mln_quick_init(mln_quick_t *q, size_t limit)
 {
     q->bytes = 0;
+    q->limit = limit;
     for (size_t i = 0; i < MLN_QUICK_CLASSES; i++)
         q->count[i] = 0;
 }
@@ -78,7 +81,7 @@ static inline bool mln_quick_push(mln_quick_t *q, mln_block_t *b, size_t size, c
     if (size > MLN_QUICK_MAX)
         return false;
     size_t c = size / MLN_ALIGN;
-    if (q->count[c] >= MLN_QUICK_DEPTH || q->bytes + size > MLN_QUICK_BYTES)
+    if (q->count[c] >= MLN_QUICK_DEPTH || q->bytes + size > q->limit)
         return false;
     q->bytes += size;
     b->link = mln_quick_mark(pool);

@@ -3,8 +3,8 @@
  */
 #include "tests/pool_probe.h"
 
+#include "alloc/kind_shared.h"
 #include "alloc/pool.h"
-#include "alloc/shared.h"
 #include "alloc/track.h"
 
 /* Probes that read a pool's hidden space open with MLN_TRACK_CORE_CALL, as
@@ -103,7 +103,7 @@ void probe_shared_torn_free(mln_alloc_t *shm, void *ptr)
 {
     mln_block_t *b = block_from_payload(ptr);
     /* mln_shared_give without its final step_done */
-    mln_shared_save_neighbourhood(&shm->shared->journal, b);
+    mln_shared_save_words(&mln_shared_of(shm)->journal, b);
     mln_span_t *emptied = mln_engine_free(&shm->engine, b);
     if (emptied != NULL)
         mln_engine_keep_span(&shm->engine, emptied);
@@ -115,11 +115,11 @@ void *probe_shared_torn_alloc(mln_alloc_t *shm, size_t bytes)
     return b == NULL ? NULL : block_payload(b);
 }
 
-void probe_shared_undo_only(mln_alloc_t *shm) { mln_journal_undo(&shm->shared->journal); }
+void probe_shared_undo_only(mln_alloc_t *shm) { mln_journal_undo(&mln_shared_of(shm)->journal); }
 
 void probe_shared_mark_dirty(mln_alloc_t *shm)
 {
-    mln_journal_t *j = &shm->shared->journal;
+    mln_journal_t *j = &mln_shared_of(shm)->journal;
     mln_journal_save(j, (void *)(uintptr_t)&j->subject);
 }
 
@@ -135,6 +135,6 @@ void probe_corrupt_head(void *ptr, size_t value)
     block_from_payload(ptr)->head = value;
 }
 
-unsigned long probe_shared_recoveries(const mln_alloc_t *shm) { return shm->shared->recoveries; }
-unsigned long probe_shared_holder(const mln_alloc_t *shm) { return shm->shared->holder; }
-unsigned long probe_shared_repairs(const mln_alloc_t *shm) { return shm->shared->repairs; }
+unsigned long probe_shared_recoveries(const mln_alloc_t *shm) { return mln_shared_of(shm)->recoveries; }
+unsigned long probe_shared_holder(const mln_alloc_t *shm) { return mln_shared_of(shm)->holder; }
+unsigned long probe_shared_repairs(const mln_alloc_t *shm) { return mln_shared_of(shm)->repairs; }

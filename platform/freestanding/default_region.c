@@ -11,7 +11,6 @@
  * tasks or interrupts serialises those calls itself.
  */
 #include "alloc/platform.h"
-#include "alloc/pool.h"
 #include "platform/freestanding/default_region.h"
 
 #ifndef MLN_ALLOC_DEFAULT_REGION_SIZE
@@ -31,8 +30,7 @@ mln_alloc_t *mln_default_region(void)
 void *mln_platform_span_acquire(size_t *size)
 {
     mln_alloc_t *pool = mln_default_region();
-    mln_block_t *b = pool == NULL ? NULL : mln_pool_alloc_block(pool, *size);
-    return b == NULL ? NULL : block_payload(b);
+    return pool == NULL ? NULL : mln_alloc_m(pool, *size);
 }
 
 void mln_platform_span_release(void *mem, size_t size)

@@ -1,35 +1,32 @@
 /*
- * shm.c: "shared-memory" pools in firmware: a fixed region carved from the
+ * shm.c: memory for "shared-memory" pools in firmware: a block of the
  * default region, with the same contract as on POSIX. There are no
- * processes; what the lock callbacks guard is sub-pools used from different
- * tasks or interrupt levels (in real use an interrupt mask or an RTOS mutex).
+ * processes; what the pool's lock callbacks guard is sub-pools used from
+ * different tasks or interrupt levels (in real use an interrupt mask or an
+ * RTOS mutex).
  */
-#include "alloc/shared.h"
+#include <stdint.h>
+
+#include "alloc/platform.h"
 #include "platform/freestanding/default_region.h"
+
+void *mln_platform_shm_map(size_t *size)
+{
+    mln_alloc_t *region = mln_default_region();
+    return region == NULL ? NULL : mln_alloc_m(region, *size);
+}
 
 /*
  * Give the region back to the default region. Its first bytes, which hold
- * the pool's handle (alloc/pool.h), are cleared first: a stale handle then
- * reads a pool that is not live and calls on it are refused, until the
- * memory is handed out again.
+ * the pool's handle (a block header, then the pool's magic word), are
+ * cleared first: a stale handle then reads a pool that is not live and
+ * calls on it are refused, until the memory is handed out again.
  */
-static void give_back(void *mem, size_t size)
+void mln_platform_shm_unmap(void *mem, size_t size)
 {
     (void)size;
     volatile unsigned char *handle = mem;
-    for (size_t i = 0; i < MLN_BLOCK_HEADER + sizeof(uint32_t); i++)
+    for (size_t i = 0; i < 4 * sizeof(void *) + sizeof(uint32_t); i++)
         handle[i] = 0;
     mln_alloc_free(mem);
-}
-
-mln_alloc_t *mln_platform_shm_create(const struct mln_alloc_shm_attr_s *attr)
-{
-    mln_alloc_t *region = mln_default_region();
-    void *mem = region == NULL ? NULL : mln_alloc_m(region, attr->size);
-    if (mem == NULL)
-        return NULL;
-    mln_alloc_t *pool = mln_shared_init(mem, attr->size, attr, give_back);
-    if (pool == NULL)
-        mln_alloc_free(mem);
-    return pool;
 }

@@ -3,20 +3,22 @@
  * robust pthread mutex in a shared mapping of its own.
  *
  * Robust means a process that dies holding it does not leave the others
- * blocked: the next locker gets EOWNERDEAD instead. The locker then has the
- * pool repair itself (undo the dead process's torn step, rebuild, finish,
- * verify; see alloc/shared.h) and only then marks the mutex consistent.
+ * blocked: the next locker gets EOWNERDEAD instead, marks the mutex
+ * consistent and goes on. The pool needs no word from the locker: a process
+ * that died inside an operation left the pool's journal dirty, and the
+ * pool's next call under the lock repairs it first (undo the torn step,
+ * rebuild, finish, verify; see alloc/kind_shared.h).
+ *
+ * A user of the public API only: it knows nothing of the pool's insides.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <sys/mman.h>
 
-#include "alloc/shared.h"
-#include "platform/posix/shm_mutex.h"
+#include "alloc/mln_alloc.h"
 
 struct shm_mutex {
     pthread_mutex_t mutex;
-    mln_alloc_t *pool; /* repaired on EOWNERDEAD; NULL until a pool uses this locker */
 };
 
 void *mln_alloc_shm_mutex_create(void)
@@ -35,14 +37,7 @@ void *mln_alloc_shm_mutex_create(void)
         munmap(m, sizeof *m);
         return NULL;
     }
-    m->pool = NULL;
     return m;
-}
-
-void mln_shm_mutex_attach(void *locker, mln_alloc_t *pool)
-{
-    if (locker != NULL)
-        ((struct shm_mutex *)locker)->pool = pool;
 }
 
 int mln_alloc_shm_mutex_lock(void *locker)
@@ -55,11 +50,10 @@ int mln_alloc_shm_mutex_lock(void *locker)
         return 0;
     if (rc != EOWNERDEAD)
         return -1; /* ENOTRECOVERABLE and the like: the operation fails */
-    bool repaired = m->pool == NULL || mln_alloc_shm_recover(m->pool) == 0;
-    pthread_mutex_consistent(&m->mutex);
-    if (repaired)
+    /* The owner died holding it: the pool repairs itself at its next call. */
+    if (pthread_mutex_consistent(&m->mutex) == 0)
         return 0;
-    pthread_mutex_unlock(&m->mutex); /* the pool is marked failed: refuse */
+    pthread_mutex_unlock(&m->mutex);
     return -1;
 }
 

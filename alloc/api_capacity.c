@@ -1,6 +1,6 @@
 /*
- * capacity.c: capacity-limited pools (Melon's newer API): creating one, and
- * how much a pool may still take.
+ * api_capacity.c: how much a capacity-limited pool (Melon's newer API) may
+ * still take.
  *
  * The limit is a field of the pool (capacity_limit, SIZE_MAX for none). It
  * is enforced where blocks are handed out (api.c: one compare of the bytes
@@ -10,13 +10,6 @@
  * with no extra work: a child can never take a capped ancestor past it.
  */
 #include "alloc/pool.h"
-#include "alloc/shared.h"
-#include "alloc/track.h"
-
-mln_alloc_t *mln_alloc_init_capacity(mln_alloc_t *parent, mln_size_t capacity)
-{
-    return mln_pool_create(parent, capacity == 0 ? SIZE_MAX : capacity);
-}
 
 static size_t add_saturated(size_t a, size_t b)
 {
@@ -41,7 +34,7 @@ static size_t own_room(const mln_alloc_t *pool)
 static size_t region_room(mln_alloc_t *pool)
 {
     size_t used;
-    if ((pool->shared != NULL && !mln_shared_ready(pool)) || !mln_pool_used_bytes(pool, &used))
+    if (!mln_pool_ready(pool) || !mln_pool_used_bytes(pool, &used))
         return 0;
     size_t usable = mln_span_block_bytes(pool->engine.spans->size);
     return usable > used ? usable - used : 0;
@@ -89,15 +82,13 @@ mln_size_t mln_alloc_available_capacity(mln_alloc_t *pool)
         size_t room;
         if (!mln_pool_is_fixed(up)) { /* fixed pools are roots: only `top` can be one */
             room = own_room(up);
-        } else if (up->shared == NULL) {
-            room = region_room(up);
         } else {
-            /* A sub-pool reads its shared pool under the pool's lock, as
-             * its other operations on it do. */
-            if (!mln_shared_enter(up))
+            /* A child reads a fixed parent as its other operations on it
+             * do: between enter and leave (a shared pool's lock). */
+            if (!up->kind->enter(up))
                 return 0;
             room = region_room(up);
-            mln_shared_leave(up);
+            up->kind->leave(up);
         }
         room = add_saturated(below, room);
         best = room < best ? room : best;

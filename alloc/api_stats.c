@@ -1,9 +1,7 @@
 /*
- * stats.c: mln_alloc_stats, a pool's figures at a glance.
+ * api_stats.c: mln_alloc_stats, a pool's figures at a glance.
  */
 #include "alloc/pool.h"
-#include "alloc/shared.h"
-#include "alloc/track.h"
 
 int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats)
 {
@@ -14,7 +12,7 @@ int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats)
      * every call that reads it is (the caller holds the lock): counting a
      * torn operation's block would report what recovery then undoes. The
      * figures are read-only; recovery is not, hence the cast. */
-    if (pool->shared != NULL && !mln_shared_ready((mln_alloc_t *)(uintptr_t)pool))
+    if (!mln_pool_ready((mln_alloc_t *)(uintptr_t)pool))
         return -1;
     if (!mln_pool_used_bytes(pool, &stats->bytes_in_use))
         return -1;

@@ -1,9 +1,9 @@
 /*
- * region.c: pools over a region the caller owns (a static array, a linker
- * section, a block of some other allocator). The same engine, one fixed span.
+ * api_region.c: pools over a region the caller owns (a static array, a
+ * linker section, a block of some other allocator): heap pools over one
+ * fixed span.
  */
-#include "alloc/pool.h"
-#include "alloc/track.h"
+#include "alloc/kind_heap.h"
 
 mln_size_t mln_alloc_region_min_size(void)
 {
@@ -16,5 +16,5 @@ mln_alloc_t *mln_alloc_region_init(void *mem, mln_size_t size)
     if (size < mln_alloc_region_min_size()) /* the same answer, aligned or not */
         return NULL;
     MLN_TRACK_CORE_CALL();
-    return mln_pool_init_fixed(mem, size, 0, NULL, NULL);
+    return mln_heap_create_over(mem, size);
 }

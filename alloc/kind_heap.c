@@ -1,0 +1,179 @@
+/*
+ * kind_heap.c: the kind of heap pools (roots and children) and region
+ * pools: memory this process alone uses, served by the engine, growing by
+ * spans from the parent or the platform (a region pool never grows: its
+ * policy says so).
+ */
+#include "alloc/kind_heap.h"
+
+#include "alloc/pool_fast.h"
+
+#define KIB ((size_t)1024)
+
+/* Root pools: spans from the OS, cached process-wide by the platform. */
+static const struct mln_pool_policy root_policy = {
+    .home_bytes = 64 * KIB,
+    .first_grow_bytes = 256 * KIB,
+    .max_grow_bytes = 4096 * KIB,
+    .large_block_bytes = 256 * KIB,
+};
+
+/* Child pools: spans are blocks of the parent, so start small. */
+static const struct mln_pool_policy child_policy = {
+    .home_bytes = 32 * KIB,
+    .first_grow_bytes = 16 * KIB,
+    .max_grow_bytes = 256 * KIB,
+    .large_block_bytes = 64 * KIB,
+};
+
+/* ---- the pool's own blocks ---- */
+
+/*
+ * A block from the engine; failing that, a span of its own for a large
+ * block, or (after the front cache has gone back to the engine, where its
+ * blocks may merge into what is needed) a new span. A large block takes a
+ * span of its own only when no free block fits: a request up to 15/16 of
+ * the largest free block never grows a pool.
+ */
+static mln_block_t *heap_alloc(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
+{
+    (void)bytes;
+    if (block_bytes == 0)
+        return NULL;
+    mln_block_t *b = mln_engine_alloc(&pool->engine, block_bytes, pool);
+    if (b != NULL || mln_pool_over_capacity(pool, block_bytes))
+        return b;
+    if (block_bytes > pool->large_block_bytes)
+        return mln_pool_alloc_large(pool, block_bytes);
+    mln_pool_flush_quick(pool);
+    b = mln_engine_alloc(&pool->engine, block_bytes, pool);
+    if (b != NULL || !mln_pool_grow(pool, block_bytes))
+        return b;
+    return mln_engine_alloc(&pool->engine, block_bytes, pool);
+}
+
+/* A block that grows likely grows again: the wilderness, where its next growth happens in place. */
+static mln_block_t *heap_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
+{
+    if (block_bytes != 0 && block_bytes <= pool->large_block_bytes) {
+        mln_block_t *b = mln_engine_alloc_at_end(&pool->engine, block_bytes, pool);
+        if (b != NULL)
+            return b;
+    }
+    return heap_alloc(pool, bytes, block_bytes);
+}
+
+static void heap_free(mln_alloc_t *pool, mln_block_t *b)
+{
+    mln_span_t *emptied = mln_engine_free(&pool->engine, b);
+    if (emptied != NULL)
+        mln_pool_span_emptied(pool, emptied);
+}
+
+/*
+ * Resize in place if the space after the block allows and the result stays
+ * within the pool's capacity. Growing may take the whole free block after
+ * it, a little more than asked: if that is past capacity the free block is
+ * cut off again, exactly as it was (it is at least MLN_BLOCK_MIN bytes, so
+ * it splits off whole).
+ */
+static bool heap_resize(mln_alloc_t *pool, mln_block_t *b, size_t block_bytes)
+{
+    size_t before = block_size(b);
+    size_t others = pool->bytes_in_use - before;
+    if (others + block_bytes > pool->capacity_limit || !mln_engine_resize(&pool->engine, b, block_bytes))
+        return false;
+    if (others + block_size(b) <= pool->capacity_limit)
+        return true;
+    mln_engine_resize(&pool->engine, b, before);
+    return false;
+}
+
+static bool heap_ready(mln_alloc_t *pool)
+{
+    (void)pool;
+    return true;
+}
+
+static bool heap_used_bytes(const mln_alloc_t *pool, size_t *used)
+{
+    *used = pool->bytes_in_use;
+    return true;
+}
+
+/* ---- as a parent: children's memory is ordinary blocks, retagged ---- */
+
+static bool heap_enter(mln_alloc_t *parent)
+{
+    (void)parent;
+    return true;
+}
+
+static void heap_leave(mln_alloc_t *parent) { (void)parent; }
+
+/* A block of `parent` tagged `tag`, or with its own payload (a home, which
+ * holds the child's handle: see mln_pool_handle_offset). */
+static void *lend(mln_alloc_t *parent, size_t bytes, void *tag)
+{
+    mln_block_t *b = mln_pool_alloc_block(parent, bytes);
+    if (b == NULL)
+        return NULL;
+    b->link = tag != NULL ? tag : block_payload(b);
+    return block_payload(b);
+}
+
+static void *heap_lend_home(mln_alloc_t *parent, size_t *bytes)
+{
+    return lend(parent, *bytes, NULL);
+}
+
+static void heap_adopt(mln_alloc_t *parent, mln_alloc_t *child)
+{
+    mln_pool_link_child(parent, child, NULL, NULL);
+}
+
+static void *heap_lend_span(mln_alloc_t *parent, size_t *bytes, mln_alloc_t *child)
+{
+    return lend(parent, *bytes, child);
+}
+
+static void heap_take_back(mln_alloc_t *parent, void *mem, size_t bytes)
+{
+    mln_pool_hide(parent, mem, bytes);
+    mln_pool_free_block(parent, block_from_payload(mem));
+}
+
+static void heap_disown(mln_alloc_t *parent, mln_alloc_t *child)
+{
+    mln_pool_unlink_child(parent, child, NULL, NULL);
+}
+
+static void heap_disowned(mln_alloc_t *parent) { (void)parent; }
+
+static const struct mln_pool_kind heap_kind = {
+    .alloc = heap_alloc,
+    .alloc_for_growth = heap_alloc_for_growth,
+    .free = heap_free,
+    .resize = heap_resize,
+    .ready = heap_ready,
+    .used_bytes = heap_used_bytes,
+    .enter = heap_enter,
+    .leave = heap_leave,
+    .lend_home = heap_lend_home,
+    .adopt = heap_adopt,
+    .lend_span = heap_lend_span,
+    .take_back = heap_take_back,
+    .disown = heap_disown,
+    .disowned = heap_disowned,
+    .detach_only = false,
+};
+
+mln_alloc_t *mln_heap_create(mln_alloc_t *parent, size_t limit)
+{
+    return mln_pool_create(parent, limit, &heap_kind, parent == NULL ? &root_policy : &child_policy);
+}
+
+mln_alloc_t *mln_heap_create_over(void *mem, size_t size)
+{
+    return mln_pool_init_fixed(mem, size, 0, NULL, &heap_kind, NULL);
+}

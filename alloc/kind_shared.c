@@ -1,0 +1,220 @@
+/*
+ * kind_shared.c: the kind of shared pools (kind_shared.h): locking, the
+ * journaled operations on the shared engine, and the operations the pool
+ * layer calls, for the pool's own blocks and for its sub-pools.
+ */
+#include "alloc/kind_shared.h"
+
+#include "alloc/platform.h"
+
+static const struct mln_pool_kind shared_kind;
+
+bool mln_shared_is(const mln_alloc_t *pool)
+{
+    return pool->kind == &shared_kind;
+}
+
+/* ---- journaled engine operations ---- */
+
+void mln_shared_save_word(void *journal, void *word)
+{
+    mln_journal_save(journal, word);
+}
+
+void mln_shared_save_words(mln_journal_t *j, mln_block_t *b)
+{
+    mln_engine_words_written(b, mln_shared_save_word, j);
+}
+
+mln_block_t *mln_shared_take(mln_alloc_t *shm, size_t bytes, void *tag)
+{
+    struct mln_shared *sh = mln_shared_of(shm);
+    size_t block_bytes = mln_engine_block_size(bytes);
+    if (block_bytes == 0 || sh->failed)
+        return NULL;
+    mln_block_t *b = mln_engine_find(&shm->engine, block_bytes);
+    if (b == NULL)
+        return NULL;
+    mln_shared_save_words(&sh->journal, b);
+    mln_block_t *got = mln_engine_alloc(&shm->engine, block_bytes, tag != NULL ? tag : block_payload(b));
+    MLN_ASSERT(got == b);
+    return got;
+}
+
+void mln_shared_give(mln_alloc_t *shm, mln_block_t *b)
+{
+    mln_journal_t *j = &mln_shared_of(shm)->journal;
+    mln_shared_save_words(j, b);
+    mln_span_t *emptied = mln_engine_free(&shm->engine, b);
+    if (emptied != NULL)
+        mln_engine_keep_span(&shm->engine, emptied); /* the region's one span stays */
+    mln_journal_step_done(j);
+}
+
+/* ---- destroying sub-pools ---- */
+
+void mln_shared_destroy_begin(mln_alloc_t *shm, mln_alloc_t *child)
+{
+    mln_journal_t *j = &mln_shared_of(shm)->journal;
+    j->subject = (uintptr_t)child;
+    j->stage = 0;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    j->op = MLN_JOP_DESTROY;
+    mln_shared_unlink_stage(shm, child);
+}
+
+void mln_shared_unlink_stage(mln_alloc_t *shm, mln_alloc_t *child)
+{
+    mln_journal_t *j = &mln_shared_of(shm)->journal;
+    /* Stage 0 -> 1 is the unlinking, undone together with it. */
+    mln_journal_save(j, (void *)(uintptr_t)&j->stage);
+    mln_pool_unlink_child(shm, child, mln_shared_save_word, j);
+    j->stage = 1;
+    mln_journal_step_done(j);
+}
+
+void mln_shared_destroy_end(mln_alloc_t *shm)
+{
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    mln_shared_of(shm)->journal.op = MLN_JOP_NONE;
+}
+
+/* ---- locking ---- */
+
+bool mln_shared_enter(mln_alloc_t *shm)
+{
+    struct mln_shared *sh = mln_shared_of(shm);
+    if (sh->failed || sh->lock(sh->locker) != 0)
+        return false; /* no lock taken, so none to give back */
+    if (!sh->failed && (!mln_journal_dirty(&sh->journal) || mln_shared_recover(shm))) {
+        sh->holder = mln_platform_owner_id();
+        return true;
+    }
+    sh->unlock(sh->locker);
+    return false;
+}
+
+void mln_shared_leave(mln_alloc_t *shm)
+{
+    struct mln_shared *sh = mln_shared_of(shm);
+    sh->holder = 0;
+    sh->unlock(sh->locker);
+}
+
+/* ---- the pool's own blocks: direct calls, under the caller's lock ---- */
+
+static mln_block_t *shared_alloc(mln_alloc_t *shm, size_t bytes, size_t block_bytes)
+{
+    (void)block_bytes;
+    if (!mln_shared_ready(shm))
+        return NULL;
+    mln_block_t *b = mln_shared_take(shm, bytes, shm);
+    mln_journal_step_done(&mln_shared_of(shm)->journal);
+    return b;
+}
+
+static void shared_free(mln_alloc_t *shm, mln_block_t *b)
+{
+    if (mln_shared_ready(shm))
+        mln_shared_give(shm, b);
+}
+
+static bool shared_resize(mln_alloc_t *shm, mln_block_t *b, size_t block_bytes)
+{
+    if (!mln_shared_ready(shm))
+        return false;
+    mln_journal_t *j = &mln_shared_of(shm)->journal;
+    mln_shared_save_words(j, b);
+    bool done = mln_engine_resize(&shm->engine, b, block_bytes);
+    mln_journal_step_done(j);
+    return done;
+}
+
+/* Counted from the blocks: other processes' sub-pools take memory without
+ * this process's counters seeing it. */
+static bool shared_used_bytes(const mln_alloc_t *shm, size_t *used)
+{
+    return mln_pool_check(shm, used) == NULL;
+}
+
+/* ---- as a parent: sub-pools, each exchange under the lock and journal ---- */
+
+static void *shared_lend_home(mln_alloc_t *shm, size_t *bytes)
+{
+    mln_block_t *b = mln_shared_take(shm, *bytes, NULL); /* the step stays open until adopt */
+    return b == NULL ? NULL : block_payload(b);
+}
+
+static void shared_adopt(mln_alloc_t *shm, mln_alloc_t *child)
+{
+    mln_journal_t *j = &mln_shared_of(shm)->journal;
+    child->owner_id = mln_platform_owner_id(); /* for mln_alloc_shm_reclaim */
+    mln_pool_link_child(shm, child, mln_shared_save_word, j);
+    mln_journal_step_done(j); /* the home's take and the linking, as one step */
+}
+
+static void *shared_lend_span(mln_alloc_t *shm, size_t *bytes, mln_alloc_t *child)
+{
+    mln_block_t *b = mln_shared_take(shm, *bytes, child);
+    mln_journal_step_done(&mln_shared_of(shm)->journal);
+    return b == NULL ? NULL : block_payload(b);
+}
+
+static void shared_take_back(mln_alloc_t *shm, void *mem, size_t bytes)
+{
+    (void)bytes;
+    mln_shared_give(shm, block_from_payload(mem));
+}
+
+static const struct mln_pool_kind shared_kind = {
+    .alloc = shared_alloc,
+    .alloc_for_growth = shared_alloc,
+    .free = shared_free,
+    .resize = shared_resize,
+    .ready = mln_shared_ready,
+    .used_bytes = shared_used_bytes,
+    .enter = mln_shared_enter,
+    .leave = mln_shared_leave,
+    .lend_home = shared_lend_home,
+    .adopt = shared_adopt,
+    .lend_span = shared_lend_span,
+    .take_back = shared_take_back,
+    .disown = mln_shared_destroy_begin,
+    .disowned = mln_shared_destroy_end,
+    .detach_only = true,
+};
+
+/* ---- creation ---- */
+
+size_t mln_shared_min_size(void)
+{
+    return mln_pool_fixed_min_size(sizeof(struct mln_shared));
+}
+
+mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_attr_s *attr,
+                             void (*release)(void *mem, size_t size))
+{
+    void *extra;
+    mln_alloc_t *pool = mln_pool_init_fixed(mem, size, sizeof(struct mln_shared), &extra,
+                                            &shared_kind, release);
+    if (pool == NULL)
+        return NULL;
+    /* A checker sees one process; the blocks of a shared pool belong to
+     * all of them, so none is announced (track.h): take back what setting
+     * the pool up told it. */
+    mln_track_pool_destroy(pool);
+    mln_track_show(mln_pool_home(pool), pool->home_bytes);
+    struct mln_shared *sh = extra;
+    sh->locker = attr->locker;
+    sh->lock = attr->lock;
+    sh->unlock = attr->unlock;
+    sh->failed = 0;
+    sh->holder = 0;
+    sh->recoveries = 0;
+    sh->repairs = 0;
+    mln_journal_init(&sh->journal);
+    pool->kind_state = sh;
+    pool->in_shared_memory = true;
+    pool->quick.limit = 0; /* no front cache: every operation is journaled */
+    return pool;
+}

@@ -1,0 +1,110 @@
+/*
+ * kind_shared_recovery.c: what a shared pool does after a lock holder died
+ * (undo, rebuild, finish, verify) and when a worker's sub-pools are
+ * reclaimed (kind_shared.h).
+ */
+#include "alloc/kind_shared.h"
+
+/* Free every used block of the region tagged with `tag`. O(blocks). */
+static void free_tagged(mln_alloc_t *shm, const void *tag)
+{
+    mln_span_t *span = shm->engine.spans; /* a shared pool has exactly one */
+    mln_block_t *b = (mln_block_t *)(void *)((char *)span + MLN_SPAN_HEADER);
+    while (!block_is_sentinel(b)) {
+        if (block_is_free(b) || b->link != tag) {
+            b = block_next(b);
+            continue;
+        }
+        /* After the free, the free block covering b starts here. */
+        mln_block_t *start = block_prev_is_free(b) ? block_prev_physical(b) : b;
+        mln_shared_give(shm, b);
+        b = block_next(start);
+    }
+}
+
+/* ---- integrity of the whole shared pool ---- */
+
+static bool inside_region(const mln_alloc_t *shm, const void *p)
+{
+    uintptr_t at = (uintptr_t)p, base = (uintptr_t)mln_pool_home(shm);
+    return at >= base && at < base + shm->home_bytes && (at & (MLN_ALIGN - 1)) == 0;
+}
+
+/* A used block's tag is the pool itself or one of its (linked) sub-pools. */
+static bool tag_ok(const void *ctx, const void *tag)
+{
+    const mln_alloc_t *shm = ctx;
+    return tag == shm || (inside_region(shm, tag) && ((const mln_alloc_t *)tag)->parent == shm);
+}
+
+static const char *check_children(const mln_alloc_t *shm)
+{
+    size_t limit = shm->home_bytes / MLN_BLOCK_MIN;
+    const mln_alloc_t *prev = NULL;
+    for (const mln_alloc_t *c = shm->first_child; c != NULL; prev = c, c = c->next_sibling) {
+        if (limit-- == 0)
+            return "sub-pool list loops";
+        if (!inside_region(shm, c) || c->parent != shm || c->prev_sibling != prev)
+            return "sub-pool list is broken";
+        if (block_from_payload(c)->link != c || block_is_free(block_from_payload(c)))
+            return "sub-pool's home block is not its own";
+    }
+    return NULL;
+}
+
+static const char *check_shared(const mln_alloc_t *shm)
+{
+    const char *problem = check_children(shm);
+    return problem != NULL ? problem : mln_engine_check(&shm->engine, tag_ok, shm, NULL);
+}
+
+bool mln_shared_recover(mln_alloc_t *shm)
+{
+    struct mln_shared *sh = mln_shared_of(shm);
+    mln_journal_t *j = &sh->journal;
+    if (sh->failed)
+        return false;
+    sh->recoveries++;
+    if (mln_journal_dirty(j))
+        sh->repairs++;
+    mln_journal_undo(j);
+    if (!mln_engine_rebuild(&shm->engine))
+        goto failed;
+    mln_journal_step_done(j); /* only now: a death before this recovers again */
+    if (j->op == MLN_JOP_DESTROY) {
+        mln_alloc_t *child = (mln_alloc_t *)j->subject;
+        if (!inside_region(shm, child))
+            goto failed;
+        if (j->stage == 0)
+            mln_shared_unlink_stage(shm, child);
+        free_tagged(shm, child);
+        mln_shared_destroy_end(shm);
+    }
+    if (check_shared(shm) == NULL)
+        return true;
+failed:
+    sh->failed = 1;
+    return false;
+}
+
+bool mln_shared_ready(mln_alloc_t *shm)
+{
+    struct mln_shared *sh = mln_shared_of(shm);
+    return !sh->failed && (!mln_journal_dirty(&sh->journal) || mln_shared_recover(shm));
+}
+
+int mln_shared_reclaim(mln_alloc_t *pool, unsigned long owner)
+{
+    int reclaimed = 0;
+    mln_alloc_t *next;
+    for (mln_alloc_t *child = pool->first_child; child != NULL; child = next) {
+        next = child->next_sibling;
+        if (child->owner_id != owner)
+            continue;
+        mln_shared_destroy_begin(pool, child);
+        free_tagged(pool, child);
+        mln_shared_destroy_end(pool);
+        reclaimed++;
+    }
+    return reclaimed;
+}

@@ -1,0 +1,47 @@
+/*
+ * pool_blocks.c: the out-of-line halves of pool_fast.h.
+ */
+#include "alloc/pool_fast.h"
+
+/* A block taken for `pool` past its capacity goes back: rare, so out of line. */
+static __attribute__((noinline, cold)) void refuse(mln_alloc_t *pool, mln_block_t *b)
+{
+    mln_pool_give_back(pool, b);
+}
+
+/*
+ * The one compare an uncapped pool pays (its limit is SIZE_MAX): the engine
+ * may leave a few bytes more in a block than asked, so the capacity is
+ * checked again on the block actually taken.
+ */
+mln_block_t *mln_pool_admit(mln_alloc_t *pool, mln_block_t *b)
+{
+    size_t in_use = pool->bytes_in_use + block_size(b);
+    if (__builtin_expect(in_use > pool->capacity_limit, 0)) {
+        refuse(pool, b);
+        return NULL;
+    }
+    mln_pool_count_allocation(pool, in_use);
+    return b;
+}
+
+/* Out of line, so that the front cache's hit saves no register. */
+__attribute__((noinline)) mln_block_t *mln_pool_alloc_missed(mln_alloc_t *pool, size_t bytes,
+                                                             size_t block_bytes)
+{
+    mln_block_t *b = pool->kind->alloc(pool, bytes, block_bytes);
+    if (b != NULL && (b = mln_pool_admit(pool, b)) != NULL)
+        return b;
+    pool->failures++;
+    return NULL;
+}
+
+mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes)
+{
+    size_t block_bytes = mln_engine_block_size(bytes);
+    mln_block_t *b = pool->kind->alloc_for_growth(pool, bytes, block_bytes);
+    if (b != NULL && (b = mln_pool_admit(pool, b)) != NULL)
+        return b;
+    pool->failures++;
+    return NULL;
+}

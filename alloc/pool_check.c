@@ -1,0 +1,65 @@
+/*
+ * pool_check.c: a pool's integrity walk and the figures read from its
+ * spans and blocks.
+ */
+#include "alloc/pool.h"
+
+/* The front cache holds used blocks of the pool, each in the list of its size. */
+static const char *check_quick(const mln_alloc_t *pool, size_t *cached_bytes)
+{
+    for (size_t c = 0; c < MLN_QUICK_CLASSES; c++) {
+        if (pool->quick.count[c] > MLN_QUICK_DEPTH)
+            return "front cache list over its depth";
+        mln_block_t *b = pool->quick.top[c];
+        for (unsigned n = 0; n < pool->quick.count[c]; n++, b = *mln_quick_next_slot(b)) {
+            if (b == NULL || block_is_free(b) || b->link != mln_quick_mark(pool) ||
+                block_size(b) != c * MLN_ALIGN)
+                return "front cache holds a block it should not";
+            *cached_bytes += block_size(b);
+        }
+    }
+    return NULL;
+}
+
+size_t mln_pool_held_bytes(const mln_alloc_t *pool)
+{
+    size_t held = pool->home_bytes;
+    const mln_span_t *span = pool->engine.spans;
+    if (span != NULL) {
+        do {
+            if (span->kind != MLN_SPAN_HOME)
+                held += span->size;
+            span = span->next;
+        } while (span != pool->engine.spans);
+    }
+    if (pool->spare != NULL)
+        held += pool->spare->size;
+    return held;
+}
+
+static bool is_owner(const void *pool, const void *tag)
+{
+    return mln_pool_is_owner(pool, tag);
+}
+
+const char *mln_pool_check_tree(const mln_alloc_t *pool)
+{
+    const char *problem = mln_pool_check(pool, NULL);
+    for (const mln_alloc_t *c = pool->first_child; problem == NULL && c != NULL; c = c->next_sibling) {
+        if (c->parent != pool || c->magic != MLN_POOL_MAGIC)
+            return "a child pool does not name its parent";
+        problem = mln_pool_check_tree(c);
+    }
+    return problem;
+}
+
+const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes)
+{
+    size_t used = 0, cached = 0;
+    const char *problem = mln_engine_check(&pool->engine, is_owner, pool, &used);
+    if (problem == NULL)
+        problem = check_quick(pool, &cached);
+    if (used_bytes != NULL)
+        *used_bytes = used - cached;
+    return problem;
+}

@@ -1,0 +1,94 @@
+/*
+ * pool_fast.h: a pool's blocks in and out, the fast way: the front cache,
+ * the capacity check and the figures, inline; everything else through the
+ * pool's kind (pool.h), out of line in pool_blocks.c.
+ *
+ * Inline here, and only here, so that a front-cache hit runs inside
+ * mln_alloc_m and mln_alloc_free with no call and no saved register
+ * (bench/mixed measures it). Pool-layer private: the API layer and the
+ * kinds include it, nothing above them does.
+ */
+#ifndef MLN_ALLOC_POOL_FAST_H
+#define MLN_ALLOC_POOL_FAST_H
+
+#include "alloc/pool.h"
+
+/* The fast paths are forced inline: the compiler's own choice, made
+ * differently as the code changes, was measurably slower (bench/mixed). */
+#define MLN_HOT_INLINE inline __attribute__((always_inline))
+
+/*
+ * Whether a block of `block_bytes` would take `pool` past its capacity: a
+ * check before the slow paths, so that a capped pool takes no span for an
+ * allocation it must refuse. Never true without a limit.
+ */
+static inline bool mln_pool_over_capacity(const mln_alloc_t *pool, size_t block_bytes)
+{
+    return pool->bytes_in_use + block_bytes > pool->capacity_limit;
+}
+
+/*
+ * A block is now in use and `pool` has `in_use` bytes in use: update the
+ * pool's figures. Every path that hands a block out ends here, so the
+ * figures cannot miss one.
+ */
+static inline void mln_pool_hand_out(mln_alloc_t *pool, size_t in_use)
+{
+    pool->bytes_in_use = in_use;
+    if (in_use > pool->peak_bytes_in_use)
+        pool->peak_bytes_in_use = in_use;
+}
+
+/* A new block is handed out and `pool` now has `in_use` bytes in use. */
+static inline void mln_pool_count_allocation(mln_alloc_t *pool, size_t in_use)
+{
+    pool->allocations++;
+    mln_pool_hand_out(pool, in_use);
+}
+
+/* A used block for `bytes` past the front cache, counted (or NULL, counted
+ * as a failure): the kind's alloc, then the capacity. In pool_blocks.c. */
+mln_block_t *mln_pool_alloc_missed(mln_alloc_t *pool, size_t bytes, size_t block_bytes);
+
+/* `b`, just taken for `pool`, counted, or given back (NULL) when it would
+ * take the pool past its capacity. In pool_blocks.c. */
+mln_block_t *mln_pool_admit(mln_alloc_t *pool, mln_block_t *b);
+
+/* As mln_pool_alloc_block, for a block that must move to grow: placed where
+ * its next growth can happen in place, where the kind can (no front cache:
+ * the sizes that grow are rarely cached ones). In pool_blocks.c. */
+mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes);
+
+/* Allocate a used block of `bytes` payload bytes for `pool`, or NULL (also past its capacity). */
+static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
+{
+    /* The front cache's hit, the commonest case: a cached block has exactly
+     * the size asked, so the capacity is checked before it is taken. */
+    size_t block_bytes = mln_engine_block_size(bytes);
+    if (block_bytes != 0 && !mln_pool_over_capacity(pool, block_bytes)) {
+        mln_block_t *b = mln_quick_pop(&pool->quick, block_bytes, pool);
+        if (b != NULL) {
+            mln_pool_count_allocation(pool, pool->bytes_in_use + block_bytes);
+            return b;
+        }
+    }
+    return mln_pool_alloc_missed(pool, bytes, block_bytes);
+}
+
+/* Put a block `pool` owns back where its free blocks go, counting nothing:
+ * the front cache inline (no call, no saved register), else the kind. */
+static MLN_HOT_INLINE void mln_pool_give_back(mln_alloc_t *pool, mln_block_t *b)
+{
+    if (!mln_quick_push(&pool->quick, b, block_size(b), pool))
+        pool->kind->free(pool, b);
+}
+
+/* Give a used block back to `pool` (which owns it or lends it to a child). */
+static MLN_HOT_INLINE void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b)
+{
+    pool->frees++;
+    pool->bytes_in_use -= block_size(b);
+    mln_pool_give_back(pool, b);
+}
+
+#endif /* MLN_ALLOC_POOL_FAST_H */
