@@ -63,13 +63,6 @@ static mln_block_t *heap_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_
     return heap_alloc(pool, bytes, block_bytes);
 }
 
-static void heap_free(mln_alloc_t *pool, mln_block_t *b)
-{
-    mln_span_t *emptied = mln_engine_free(&pool->engine, b);
-    if (emptied != NULL)
-        mln_pool_span_emptied(pool, emptied);
-}
-
 /*
  * Resize in place if the space after the block allows and the result stays
  * within the pool's capacity. Growing may take the whole free block after
@@ -153,7 +146,7 @@ static void heap_disowned(mln_alloc_t *parent) { (void)parent; }
 static const struct mln_pool_kind heap_kind = {
     .alloc = heap_alloc,
     .alloc_for_growth = heap_alloc_for_growth,
-    .free = heap_free,
+    .free = mln_pool_engine_free,
     .resize = heap_resize,
     .ready = heap_ready,
     .used_bytes = heap_used_bytes,
@@ -165,6 +158,7 @@ static const struct mln_pool_kind heap_kind = {
     .take_back = heap_take_back,
     .disown = heap_disown,
     .disowned = heap_disowned,
+    .engine_direct = true,
     .detach_only = false,
 };
 

@@ -1,7 +1,7 @@
 /*
- * kind_shared.c: the kind of shared pools (kind_shared.h): locking, the
- * journaled operations on the shared engine, and the operations the pool
- * layer calls, for the pool's own blocks and for its sub-pools.
+ * kind_shared.c: the kind of shared pools (kind_shared.h): locking, and the
+ * operations the pool layer calls, for the pool's own blocks and for its
+ * sub-pools, built on the journaled steps of kind_shared_journal.c.
  */
 #include "alloc/kind_shared.h"
 
@@ -12,71 +12,6 @@ static const struct mln_pool_kind shared_kind;
 bool mln_shared_is(const mln_alloc_t *pool)
 {
     return pool->kind == &shared_kind;
-}
-
-/* ---- journaled engine operations ---- */
-
-void mln_shared_save_word(void *journal, void *word)
-{
-    mln_journal_save(journal, word);
-}
-
-void mln_shared_save_words(mln_journal_t *j, mln_block_t *b)
-{
-    mln_engine_words_written(b, mln_shared_save_word, j);
-}
-
-mln_block_t *mln_shared_take(mln_alloc_t *shm, size_t bytes, void *tag)
-{
-    struct mln_shared *sh = mln_shared_of(shm);
-    size_t block_bytes = mln_engine_block_size(bytes);
-    if (block_bytes == 0 || sh->failed)
-        return NULL;
-    mln_block_t *b = mln_engine_find(&shm->engine, block_bytes);
-    if (b == NULL)
-        return NULL;
-    mln_shared_save_words(&sh->journal, b);
-    mln_block_t *got = mln_engine_alloc(&shm->engine, block_bytes, tag != NULL ? tag : block_payload(b));
-    MLN_ASSERT(got == b);
-    return got;
-}
-
-void mln_shared_give(mln_alloc_t *shm, mln_block_t *b)
-{
-    mln_journal_t *j = &mln_shared_of(shm)->journal;
-    mln_shared_save_words(j, b);
-    mln_span_t *emptied = mln_engine_free(&shm->engine, b);
-    if (emptied != NULL)
-        mln_engine_keep_span(&shm->engine, emptied); /* the region's one span stays */
-    mln_journal_step_done(j);
-}
-
-/* ---- destroying sub-pools ---- */
-
-void mln_shared_destroy_begin(mln_alloc_t *shm, mln_alloc_t *child)
-{
-    mln_journal_t *j = &mln_shared_of(shm)->journal;
-    j->subject = (uintptr_t)child;
-    j->stage = 0;
-    __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    j->op = MLN_JOP_DESTROY;
-    mln_shared_unlink_stage(shm, child);
-}
-
-void mln_shared_unlink_stage(mln_alloc_t *shm, mln_alloc_t *child)
-{
-    mln_journal_t *j = &mln_shared_of(shm)->journal;
-    /* Stage 0 -> 1 is the unlinking, undone together with it. */
-    mln_journal_save(j, (void *)(uintptr_t)&j->stage);
-    mln_pool_unlink_child(shm, child, mln_shared_save_word, j);
-    j->stage = 1;
-    mln_journal_step_done(j);
-}
-
-void mln_shared_destroy_end(mln_alloc_t *shm)
-{
-    __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    mln_shared_of(shm)->journal.op = MLN_JOP_NONE;
 }
 
 /* ---- locking ---- */
@@ -181,6 +116,7 @@ static const struct mln_pool_kind shared_kind = {
     .take_back = shared_take_back,
     .disown = mln_shared_destroy_begin,
     .disowned = mln_shared_destroy_end,
+    .engine_direct = false,
     .detach_only = true,
 };
 

@@ -64,7 +64,8 @@ bool mln_shared_enter(mln_alloc_t *shm);
 void mln_shared_leave(mln_alloc_t *shm);
 
 /*
- * Journaled engine operations; the caller holds the lock. `tag` is the
+ * Journaled engine operations (kind_shared_journal.c); the caller holds the
+ * lock. `tag` is the
  * block's owner: the shared pool, a sub-pool, or NULL for "the block's own
  * payload" (a sub-pool's home, which holds the sub-pool itself). Take leaves
  * its step open (the kind closes it once the operation is whole); give

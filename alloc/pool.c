@@ -342,6 +342,13 @@ static void span_give_back(mln_alloc_t *pool, mln_span_t *span)
     source_leave(pool->parent);
 }
 
+void mln_pool_engine_free(mln_alloc_t *pool, mln_block_t *b)
+{
+    mln_span_t *emptied = mln_engine_free(&pool->engine, b);
+    if (emptied != NULL)
+        mln_pool_span_emptied(pool, emptied);
+}
+
 void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span)
 {
     switch (span->kind) {
@@ -369,9 +376,7 @@ void mln_pool_flush_quick(mln_alloc_t *pool)
     for (size_t c = 0; c < MLN_QUICK_CLASSES; c++) {
         while (pool->quick.count[c] != 0) {
             mln_block_t *b = mln_quick_pop(&pool->quick, c * MLN_ALIGN, pool);
-            mln_span_t *emptied = mln_engine_free(&pool->engine, b);
-            if (emptied != NULL)
-                mln_pool_span_emptied(pool, emptied);
+            mln_pool_engine_free(pool, b);
         }
     }
 }

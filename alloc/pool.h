@@ -150,6 +150,11 @@ struct mln_pool_kind {
     void (*disown)(mln_alloc_t *parent, mln_alloc_t *child);
     void (*disowned)(mln_alloc_t *parent);
 
+    /* A block may be taken from the pool's engine with no more ado (no
+     * journal, no lock): the allocation past the front cache tries the
+     * engine inline first, and calls alloc only when it cannot serve. */
+    bool engine_direct;
+
     /* ---- its end ---- */
     /* Destroying a pool over a fixed region lets the region go in this
      * process only (other processes go on using it): nothing may be
@@ -205,6 +210,9 @@ void mln_pool_flush_quick(mln_alloc_t *pool);
 
 /* Decide the fate of a span that mln_engine_free reported empty. */
 void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span);
+
+/* Free a used block of `pool` into its engine, and settle the span's fate if it emptied. */
+void mln_pool_engine_free(mln_alloc_t *pool, mln_block_t *b);
 
 /* Take a span of its own for a block of `block_bytes`, or grow by a span
  * that fits one: the ways a pool gets memory from its source. */

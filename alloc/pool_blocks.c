@@ -29,7 +29,11 @@ mln_block_t *mln_pool_admit(mln_alloc_t *pool, mln_block_t *b)
 __attribute__((noinline)) mln_block_t *mln_pool_alloc_missed(mln_alloc_t *pool, size_t bytes,
                                                              size_t block_bytes)
 {
-    mln_block_t *b = pool->kind->alloc(pool, bytes, block_bytes);
+    mln_block_t *b = NULL;
+    if (pool->kind->engine_direct && block_bytes != 0)
+        b = mln_engine_alloc(&pool->engine, block_bytes, pool);
+    if (b == NULL)
+        b = pool->kind->alloc(pool, bytes, block_bytes);
     if (b != NULL && (b = mln_pool_admit(pool, b)) != NULL)
         return b;
     pool->failures++;
