@@ -284,11 +284,13 @@ int mln_alloc_shm_failed(const mln_alloc_t *pool);
  *         .lock = mln_alloc_shm_mutex_lock, .unlock = mln_alloc_shm_mutex_unlock,
  *     };
  *
- * One locker per pool. On a dead owner (EOWNERDEAD) the lock call repairs
- * the pool before marking the mutex consistent, and fails if the pool
- * cannot be repaired. create returns NULL on failure; lock/unlock return 0
- * on success, -1 on failure (also for a NULL locker); destroy it after the
- * pool. All O(1).
+ * One locker per pool. On a dead owner (EOWNERDEAD) the lock call marks the
+ * mutex consistent and succeeds; the pool, whose journal the dead process
+ * left dirty if it died inside an operation, repairs itself at the next
+ * call made under the lock (or, if it cannot be repaired, marks itself
+ * failed and refuses work). create returns NULL on failure; lock/unlock
+ * return 0 on success, -1 on failure (also for a NULL locker); destroy it
+ * after the pool. All O(1).
  */
 void *mln_alloc_shm_mutex_create(void);
 int mln_alloc_shm_mutex_lock(void *locker);
