@@ -4,6 +4,7 @@
  * journal, recovery, the integrity walk).
  */
 #include "alloc/kind_shared.h"
+#include "alloc/kind_shared_recovery.h"
 #include "alloc/platform.h"
 #include "alloc/track.h"
 

@@ -201,7 +201,7 @@ static mln_block_t *span_format(mln_engine_t *e, void *mem, size_t size, unsigne
     span->size = size;
     span->kind = kind;
     size_t block_bytes = mln_span_block_bytes(size);
-    mln_block_t *b = (mln_block_t *)(void *)((char *)mem + MLN_SPAN_HEADER);
+    mln_block_t *b = mln_span_first_block(mem);
     b->head = block_bytes | MLN_FIRST;
     block_next(b)->head = 0; /* the sentinel: size 0, used */
     span_link(e, span);
@@ -302,7 +302,7 @@ mln_span_t *mln_engine_free(mln_engine_t *e, mln_block_t *b)
 
 void mln_engine_keep_span(mln_engine_t *e, mln_span_t *span)
 {
-    mln_block_t *b = (mln_block_t *)(void *)((char *)span + MLN_SPAN_HEADER);
+    mln_block_t *b = mln_span_first_block(span);
     MLN_ASSERT(block_is_free(b) && block_is_sentinel(block_next(b)));
     if (e->wild == NULL)
         e->wild = b;

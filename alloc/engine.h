@@ -93,6 +93,22 @@ static inline void mln_engine_bin_of(size_t size, unsigned *fl, unsigned *sl)
     MLN_ASSERT(*fl < MLN_FL_COUNT && *sl < MLN_SL_COUNT);
 }
 
+/* The first block of `span` (just after its header). */
+static inline mln_block_t *mln_span_first_block(const mln_span_t *span)
+{
+    return (mln_block_t *)(void *)((char *)(uintptr_t)span + MLN_SPAN_HEADER);
+}
+
+/*
+ * The span after `span` in `e`'s circular list, or NULL once round: walk
+ * them all with
+ *     for (const mln_span_t *s = e->spans; s != NULL; s = mln_engine_next_span(e, s))
+ */
+static inline mln_span_t *mln_engine_next_span(const mln_engine_t *e, const mln_span_t *span)
+{
+    return span->next == e->spans ? NULL : span->next;
+}
+
 /* Bytes of the first block of a fresh span of `size` bytes (clamped to what a bin holds). */
 static inline size_t mln_span_block_bytes(size_t size)
 {

@@ -18,7 +18,7 @@ static const char *check_span(const mln_span_t *span, mln_owner_check_fn owner_o
                               size_t *free_blocks, size_t *used_bytes)
 {
     const char *end = (const char *)span + span->size;
-    const mln_block_t *b = (const mln_block_t *)(const void *)((const char *)span + MLN_SPAN_HEADER);
+    const mln_block_t *b = mln_span_first_block(span);
     CHECK(block_is_first(b), "first block of a span lacks MLN_FIRST");
     CHECK(!block_prev_is_free(b), "first block of a span has MLN_PREV_FREE");
     int prev_free = 0;
@@ -33,7 +33,7 @@ static const char *check_span(const mln_span_t *span, mln_owner_check_fn owner_o
         }
         CHECK(block_size(b) >= MLN_BLOCK_MIN, "block smaller than the minimum");
         CHECK((const char *)b + block_size(b) + MLN_BLOCK_HEADER <= end, "block runs past its span");
-        if (b != (const mln_block_t *)(const void *)((const char *)span + MLN_SPAN_HEADER))
+        if (b != mln_span_first_block(span))
             CHECK(!block_is_first(b), "MLN_FIRST inside a span");
         if (block_is_free(b)) {
             CHECK(!prev_free, "two adjacent free blocks");
@@ -78,15 +78,11 @@ const char *mln_engine_check(const mln_engine_t *e, mln_owner_check_fn owner_ok,
                              size_t *used_bytes)
 {
     size_t free_blocks = 0, members = 0, used = 0;
-    const mln_span_t *span = e->spans;
-    if (span != NULL) {
-        do {
-            CHECK(span->next->prev == span, "span list is broken");
-            const char *problem = check_span(span, owner_ok, ctx, &free_blocks, &used);
-            if (problem != NULL)
-                return problem;
-            span = span->next;
-        } while (span != e->spans);
+    for (const mln_span_t *span = e->spans; span != NULL; span = mln_engine_next_span(e, span)) {
+        CHECK(span->next->prev == span, "span list is broken");
+        const char *problem = check_span(span, owner_ok, ctx, &free_blocks, &used);
+        if (problem != NULL)
+            return problem;
     }
     const char *problem = check_bins(e, &members);
     if (problem != NULL)

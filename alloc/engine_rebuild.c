@@ -8,7 +8,7 @@
 static bool rebuild_span(mln_engine_t *e, mln_span_t *span)
 {
     const char *end = (const char *)span + span->size;
-    mln_block_t *b = (mln_block_t *)(void *)((char *)span + MLN_SPAN_HEADER);
+    mln_block_t *b = mln_span_first_block(span);
     mln_block_t *free_run = NULL; /* the free block being extended, if any */
     for (;;) {
         if ((const char *)b + MLN_BLOCK_HEADER > end || ((uintptr_t)b & (MLN_ALIGN - 1)) != 0)
@@ -52,13 +52,8 @@ bool mln_engine_rebuild(mln_engine_t *e)
     for (unsigned i = 0; i < MLN_FL_COUNT_MAX; i++)
         e->sl_bitmap[i] = 0;
     e->wild = NULL; /* everything free goes to the bins */
-    mln_span_t *span = e->spans;
-    if (span == NULL)
-        return true;
-    do {
+    for (mln_span_t *span = e->spans; span != NULL; span = mln_engine_next_span(e, span))
         if (!rebuild_span(e, span))
             return false;
-        span = span->next;
-    } while (span != e->spans);
     return true;
 }

@@ -45,7 +45,7 @@ static mln_block_t *heap_alloc(mln_alloc_t *pool, size_t bytes, size_t block_byt
         return b;
     if (block_bytes > pool->large_block_bytes)
         return mln_pool_alloc_large(pool, block_bytes);
-    mln_pool_flush_quick(pool);
+    mln_pool_flush_front_cache(pool);
     b = mln_engine_alloc(&pool->engine, block_bytes, pool);
     if (b != NULL || !mln_pool_grow(pool, block_bytes))
         return b;

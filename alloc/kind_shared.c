@@ -5,6 +5,9 @@
  */
 #include "alloc/kind_shared.h"
 
+#include "alloc/kind_shared_journal.h"
+#include "alloc/kind_shared_recovery.h"
+
 #include "alloc/platform.h"
 
 static const struct mln_pool_kind shared_kind;
@@ -151,6 +154,6 @@ mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_
     mln_journal_init(&sh->journal);
     pool->kind_state = sh;
     pool->in_shared_memory = true;
-    pool->quick.limit = 0; /* no front cache: every operation is journaled */
+    pool->front_cache.limit = 0; /* no front cache: every operation is journaled */
     return pool;
 }

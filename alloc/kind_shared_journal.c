@@ -3,7 +3,7 @@
  * (kind_shared.h): each saves the words it will write before writing them,
  * so that the next process to take the lock can undo it if this one dies.
  */
-#include "alloc/kind_shared.h"
+#include "alloc/kind_shared_journal.h"
 
 /* ---- journaled engine operations ---- */
 

@@ -3,13 +3,15 @@
  * (undo, rebuild, finish, verify) and when a worker's sub-pools are
  * reclaimed (kind_shared.h).
  */
-#include "alloc/kind_shared.h"
+#include "alloc/kind_shared_recovery.h"
+
+#include "alloc/kind_shared_journal.h"
 
 /* Free every used block of the region tagged with `tag`. O(blocks). */
 static void free_tagged(mln_alloc_t *shm, const void *tag)
 {
     mln_span_t *span = shm->engine.spans; /* a shared pool has exactly one */
-    mln_block_t *b = (mln_block_t *)(void *)((char *)span + MLN_SPAN_HEADER);
+    mln_block_t *b = mln_span_first_block(span);
     while (!block_is_sentinel(b)) {
         if (block_is_free(b) || b->link != tag) {
             b = block_next(b);

@@ -135,7 +135,7 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
     pool->kind = kind;
     pool->kind_state = NULL;
     mln_engine_init(&pool->engine);
-    mln_quick_init(&pool->quick, MLN_QUICK_BYTES);
+    mln_front_cache_init(&pool->front_cache, MLN_FRONT_CACHE_BYTES);
     pool->parent = parent;
     pool->first_child = NULL;
     pool->prev_sibling = pool->next_sibling = NULL;
@@ -371,11 +371,11 @@ void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span)
     }
 }
 
-void mln_pool_flush_quick(mln_alloc_t *pool)
+void mln_pool_flush_front_cache(mln_alloc_t *pool)
 {
-    for (size_t c = 0; c < MLN_QUICK_CLASSES; c++) {
-        while (pool->quick.count[c] != 0) {
-            mln_block_t *b = mln_quick_pop(&pool->quick, c * MLN_ALIGN, pool);
+    for (size_t c = 0; c < MLN_FRONT_CACHE_CLASSES; c++) {
+        while (pool->front_cache.count[c] != 0) {
+            mln_block_t *b = mln_front_cache_pop(&pool->front_cache, c * MLN_ALIGN, pool);
             mln_pool_engine_free(pool, b);
         }
     }

@@ -20,7 +20,7 @@
 
 #include "alloc/engine.h"
 #include "alloc/mln_alloc.h"
-#include "alloc/quick.h"
+#include "alloc/front_cache.h"
 #include "alloc/track.h"
 
 /* What a span is, which decides what happens when it becomes empty. */
@@ -52,7 +52,7 @@ struct mln_alloc_s {
     const struct mln_pool_kind *kind; /* what its kind does differently */
     size_t large_block_bytes;  /* blocks above this get a span of their own */
     mln_engine_t engine;
-    mln_quick_t quick; /* front cache of small freed blocks (a kind may turn it off) */
+    mln_front_cache_t front_cache; /* small freed blocks kept for reuse (a kind may turn it off) */
     /* Counters for mln_alloc_stats; blocks given to children count here too. */
     size_t bytes_in_use;   /* bytes of blocks handed out, headers included */
     /* Most bytes_in_use may become (mln_alloc_init_capacity), SIZE_MAX for
@@ -205,8 +205,8 @@ size_t mln_pool_held_bytes(const mln_alloc_t *pool);
 
 /* ---- for the kinds: the engine-backed way to serve a pool's blocks ---- */
 
-/* Hand every block of the front cache back to the engine. O(MLN_QUICK_CLASSES * MLN_QUICK_DEPTH). */
-void mln_pool_flush_quick(mln_alloc_t *pool);
+/* Hand every block of the front cache back to the engine. O(MLN_FRONT_CACHE_CLASSES * MLN_FRONT_CACHE_DEPTH). */
+void mln_pool_flush_front_cache(mln_alloc_t *pool);
 
 /* Decide the fate of a span that mln_engine_free reported empty. */
 void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span);
@@ -248,7 +248,7 @@ static inline void mln_pool_hide(const mln_alloc_t *pool, void *mem, size_t byte
  * mark included) or one of its children. */
 static inline bool mln_pool_is_owner(const mln_alloc_t *pool, const void *tag)
 {
-    return tag == pool || tag == mln_quick_mark(pool) ||
+    return tag == pool || tag == mln_front_cache_mark(pool) ||
            (tag != NULL && ((const mln_alloc_t *)tag)->parent == pool);
 }
 

@@ -5,14 +5,14 @@
 #include "alloc/pool.h"
 
 /* The front cache holds used blocks of the pool, each in the list of its size. */
-static const char *check_quick(const mln_alloc_t *pool, size_t *cached_bytes)
+static const char *check_front_cache(const mln_alloc_t *pool, size_t *cached_bytes)
 {
-    for (size_t c = 0; c < MLN_QUICK_CLASSES; c++) {
-        if (pool->quick.count[c] > MLN_QUICK_DEPTH)
+    for (size_t c = 0; c < MLN_FRONT_CACHE_CLASSES; c++) {
+        if (pool->front_cache.count[c] > MLN_FRONT_CACHE_DEPTH)
             return "front cache list over its depth";
-        mln_block_t *b = pool->quick.top[c];
-        for (unsigned n = 0; n < pool->quick.count[c]; n++, b = *mln_quick_next_slot(b)) {
-            if (b == NULL || block_is_free(b) || b->link != mln_quick_mark(pool) ||
+        mln_block_t *b = pool->front_cache.top[c];
+        for (unsigned n = 0; n < pool->front_cache.count[c]; n++, b = *mln_front_cache_next_slot(b)) {
+            if (b == NULL || block_is_free(b) || b->link != mln_front_cache_mark(pool) ||
                 block_size(b) != c * MLN_ALIGN)
                 return "front cache holds a block it should not";
             *cached_bytes += block_size(b);
@@ -24,14 +24,9 @@ static const char *check_quick(const mln_alloc_t *pool, size_t *cached_bytes)
 size_t mln_pool_held_bytes(const mln_alloc_t *pool)
 {
     size_t held = pool->home_bytes;
-    const mln_span_t *span = pool->engine.spans;
-    if (span != NULL) {
-        do {
-            if (span->kind != MLN_SPAN_HOME)
-                held += span->size;
-            span = span->next;
-        } while (span != pool->engine.spans);
-    }
+    for (const mln_span_t *s = pool->engine.spans; s != NULL; s = mln_engine_next_span(&pool->engine, s))
+        if (s->kind != MLN_SPAN_HOME)
+            held += s->size;
     if (pool->spare != NULL)
         held += pool->spare->size;
     return held;
@@ -58,7 +53,7 @@ const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes)
     size_t used = 0, cached = 0;
     const char *problem = mln_engine_check(&pool->engine, is_owner, pool, &used);
     if (problem == NULL)
-        problem = check_quick(pool, &cached);
+        problem = check_front_cache(pool, &cached);
     if (used_bytes != NULL)
         *used_bytes = used - cached;
     return problem;

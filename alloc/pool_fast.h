@@ -1,7 +1,7 @@
 /*
  * pool_fast.h: a pool's blocks in and out, the fast way: the front cache,
  * the capacity check and the figures, inline; everything else through the
- * pool's kind (pool.h), out of line in pool_blocks.c.
+ * pool's kind (pool.h), out of line in pool_fast.c.
  *
  * Inline here, and only here, so that a front-cache hit runs inside
  * mln_alloc_m and mln_alloc_free with no call and no saved register
@@ -47,16 +47,16 @@ static inline void mln_pool_count_allocation(mln_alloc_t *pool, size_t in_use)
 }
 
 /* A used block for `bytes` past the front cache, counted (or NULL, counted
- * as a failure): the kind's alloc, then the capacity. In pool_blocks.c. */
+ * as a failure): the kind's alloc, then the capacity. In pool_fast.c. */
 mln_block_t *mln_pool_alloc_missed(mln_alloc_t *pool, size_t bytes, size_t block_bytes);
 
 /* `b`, just taken for `pool`, counted, or given back (NULL) when it would
- * take the pool past its capacity. In pool_blocks.c. */
+ * take the pool past its capacity. In pool_fast.c. */
 mln_block_t *mln_pool_admit(mln_alloc_t *pool, mln_block_t *b);
 
 /* As mln_pool_alloc_block, for a block that must move to grow: placed where
  * its next growth can happen in place, where the kind can (no front cache:
- * the sizes that grow are rarely cached ones). In pool_blocks.c. */
+ * the sizes that grow are rarely cached ones). In pool_fast.c. */
 mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes);
 
 /* Allocate a used block of `bytes` payload bytes for `pool`, or NULL (also past its capacity). */
@@ -66,7 +66,7 @@ static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_
      * the size asked, so the capacity is checked before it is taken. */
     size_t block_bytes = mln_engine_block_size(bytes);
     if (block_bytes != 0 && !mln_pool_over_capacity(pool, block_bytes)) {
-        mln_block_t *b = mln_quick_pop(&pool->quick, block_bytes, pool);
+        mln_block_t *b = mln_front_cache_pop(&pool->front_cache, block_bytes, pool);
         if (b != NULL) {
             mln_pool_count_allocation(pool, pool->bytes_in_use + block_bytes);
             return b;
@@ -79,7 +79,7 @@ static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_
  * the front cache inline (no call, no saved register), else the kind. */
 static MLN_HOT_INLINE void mln_pool_give_back(mln_alloc_t *pool, mln_block_t *b)
 {
-    if (!mln_quick_push(&pool->quick, b, block_size(b), pool))
+    if (!mln_front_cache_push(&pool->front_cache, b, block_size(b), pool))
         pool->kind->free(pool, b);
 }
 

@@ -26,13 +26,8 @@ enum { LIVE = 1000 };
 static size_t pool_footprint(const mln_alloc_t *pool)
 {
     size_t bytes = MLN_BLOCK_HEADER + MLN_POOL_STRUCT_BYTES; /* the handle's header too */
-    const mln_span_t *s = pool->engine.spans;
-    if (s != NULL) {
-        do {
-            bytes += s->size;
-            s = s->next;
-        } while (s != pool->engine.spans);
-    }
+    for (const mln_span_t *s = pool->engine.spans; s != NULL; s = mln_engine_next_span(&pool->engine, s))
+        bytes += s->size;
     if (pool->spare != NULL)
         bytes += pool->spare->size;
     if (pool->engine.wild != NULL)

@@ -3,7 +3,7 @@
  */
 #include "tests/pool_probe.h"
 
-#include "alloc/kind_shared.h"
+#include "alloc/kind_shared_journal.h"
 #include "alloc/pool.h"
 #include "alloc/track.h"
 
@@ -27,13 +27,8 @@ size_t probe_span_count(const mln_alloc_t *pool)
 {
     MLN_TRACK_CORE_CALL();
     size_t n = 0;
-    const mln_span_t *s = pool->engine.spans;
-    if (s != NULL) {
-        do {
-            n++;
-            s = s->next;
-        } while (s != pool->engine.spans);
-    }
+    for (const mln_span_t *s = pool->engine.spans; s != NULL; s = mln_engine_next_span(&pool->engine, s))
+        n++;
     return n;
 }
 

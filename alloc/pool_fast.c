@@ -1,5 +1,5 @@
 /*
- * pool_blocks.c: the out-of-line halves of pool_fast.h.
+ * pool_fast.c: the out-of-line halves of pool_fast.h.
  */
 #include "alloc/pool_fast.h"
 

@@ -1,0 +1,23 @@
+/*
+ * kind_shared_recovery.h: a shared pool's recovery after a lock holder died,
+ * and reclaiming a dead worker's sub-pools (kind_shared_recovery.c).
+ */
+#ifndef MLN_ALLOC_KIND_SHARED_RECOVERY_H
+#define MLN_ALLOC_KIND_SHARED_RECOVERY_H
+
+#include "alloc/kind_shared_state.h"
+
+/*
+ * Recover after a lock holder died (lock held by the caller): undo, rebuild,
+ * finish, verify. Idempotent. Returns false and marks the pool failed when
+ * the pool cannot be trusted.
+ */
+bool mln_shared_recover(mln_alloc_t *shm);
+
+/* Recover if a process died mid-operation; false if the pool has failed. */
+bool mln_shared_ready(mln_alloc_t *shm);
+
+/* Destroy every sub-pool created by process `owner` (the caller holds the lock). */
+int mln_shared_reclaim(mln_alloc_t *shm, unsigned long owner);
+
+#endif /* MLN_ALLOC_KIND_SHARED_RECOVERY_H */
