@@ -1,6 +1,6 @@
 /*
  * kind_shared_journal.c: the journaled steps of a shared pool
- * (kind_shared.h): each saves the words it will write before writing them,
+ * (kind_shared_journal.h): each saves the words it will write before writing them,
  * so that the next process to take the lock can undo it if this one dies.
  */
 #include "alloc/kind_shared_journal.h"

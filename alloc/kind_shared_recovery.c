@@ -1,7 +1,7 @@
 /*
  * kind_shared_recovery.c: what a shared pool does after a lock holder died
  * (undo, rebuild, finish, verify) and when a worker's sub-pools are
- * reclaimed (kind_shared.h).
+ * reclaimed (kind_shared_recovery.h).
  */
 #include "alloc/kind_shared_recovery.h"
 

@@ -7,7 +7,7 @@
  * consistent and goes on. The pool needs no word from the locker: a process
  * that died inside an operation left the pool's journal dirty, and the
  * pool's next call under the lock repairs it first (undo the torn step,
- * rebuild, finish, verify; see alloc/kind_shared.h).
+ * rebuild, finish, verify; see alloc/kind_shared_state.h).
  *
  * A user of the public API only: it knows nothing of the pool's insides.
  */
