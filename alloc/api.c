@@ -182,7 +182,7 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
         }
         return ptr;
     }
-    mln_block_t *grown = mln_pool_alloc_for_growth(pool, size);
+    mln_block_t *grown = mln_pool_alloc_for_growth(pool, size, block_bytes);
     if (grown == NULL)
         return NULL;
     void *moved = announce(pool, grown, size);

@@ -29,38 +29,37 @@ static const struct mln_pool_policy child_policy = {
 /* ---- the pool's own blocks ---- */
 
 /*
- * A block from the engine; failing that, a span of its own for a large
- * block, or (after the front cache has gone back to the engine, where its
- * blocks may merge into what is needed) a new span. A large block takes a
- * span of its own only when no free block fits: a request up to 15/16 of
- * the largest free block never grows a pool.
+ * Once the engine had no block (the pool layer tries it first: this kind is
+ * engine_direct): a span of its own for a large block, or (after the front
+ * cache has gone back to the engine, where its blocks may merge into what
+ * is needed) a new span. A large block takes a span of its own only when no
+ * free block fits: a request up to 15/16 of the largest free block never
+ * grows a pool.
  */
 static mln_block_t *heap_alloc(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
 {
     (void)bytes;
-    if (block_bytes == 0)
+    if (block_bytes == 0 || mln_pool_over_capacity(pool, block_bytes))
         return NULL;
-    mln_block_t *b = mln_engine_alloc(&pool->engine, block_bytes, pool);
-    if (b != NULL || mln_pool_over_capacity(pool, block_bytes))
-        return b;
     if (block_bytes > pool->large_block_bytes)
         return mln_pool_alloc_large(pool, block_bytes);
     mln_pool_flush_front_cache(pool);
-    b = mln_engine_alloc(&pool->engine, block_bytes, pool);
+    mln_block_t *b = mln_engine_alloc(&pool->engine, block_bytes, pool);
     if (b != NULL || !mln_pool_grow(pool, block_bytes))
         return b;
     return mln_engine_alloc(&pool->engine, block_bytes, pool);
 }
 
-/* A block that grows likely grows again: the wilderness, where its next growth happens in place. */
+/* A block that grows likely grows again: the wilderness, where its next
+ * growth happens in place; else any block of the engine; else more memory. */
 static mln_block_t *heap_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
 {
-    if (block_bytes != 0 && block_bytes <= pool->large_block_bytes) {
-        mln_block_t *b = mln_engine_alloc_at_end(&pool->engine, block_bytes, pool);
-        if (b != NULL)
-            return b;
-    }
-    return heap_alloc(pool, bytes, block_bytes);
+    if (block_bytes == 0)
+        return NULL;
+    mln_block_t *b = block_bytes <= pool->large_block_bytes
+                         ? mln_engine_alloc_at_end(&pool->engine, block_bytes, pool) /* else any */
+                         : mln_engine_alloc(&pool->engine, block_bytes, pool);
+    return b != NULL ? b : heap_alloc(pool, bytes, block_bytes);
 }
 
 /*

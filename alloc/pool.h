@@ -114,7 +114,8 @@ struct mln_pool_kind {
     /* ---- the pool's own blocks, past the front cache ---- */
     /* A used block for a request of `bytes` (`block_bytes` from
      * mln_engine_block_size, 0 when not representable), or NULL. The
-     * capacity is checked by the caller afterwards. */
+     * capacity is checked by the caller afterwards. A kind with
+     * engine_direct is asked only once its engine had no block. */
     mln_block_t *(*alloc)(mln_alloc_t *pool, size_t bytes, size_t block_bytes);
     /* As alloc, for a block that is moving to grow (it will likely grow
      * again): where its next growth can happen in place, if the kind can. */
@@ -152,7 +153,7 @@ struct mln_pool_kind {
 
     /* A block may be taken from the pool's engine with no more ado (no
      * journal, no lock): the allocation past the front cache tries the
-     * engine inline first, and calls alloc only when it cannot serve. */
+     * engine inline first, and calls alloc only when it has no block. */
     bool engine_direct;
 
     /* ---- its end ---- */

@@ -25,6 +25,15 @@ mln_block_t *mln_pool_admit(mln_alloc_t *pool, mln_block_t *b)
     return b;
 }
 
+/* `b` (or NULL: none was found) admitted and counted, or counted as a failure. */
+static mln_block_t *counted(mln_alloc_t *pool, mln_block_t *b)
+{
+    if (b != NULL && (b = mln_pool_admit(pool, b)) != NULL)
+        return b;
+    pool->failures++;
+    return NULL;
+}
+
 /* Out of line, so that the front cache's hit saves no register. */
 __attribute__((noinline)) mln_block_t *mln_pool_alloc_missed(mln_alloc_t *pool, size_t bytes,
                                                              size_t block_bytes)
@@ -34,18 +43,10 @@ __attribute__((noinline)) mln_block_t *mln_pool_alloc_missed(mln_alloc_t *pool, 
         b = mln_engine_alloc(&pool->engine, block_bytes, pool);
     if (b == NULL)
         b = pool->kind->alloc(pool, bytes, block_bytes);
-    if (b != NULL && (b = mln_pool_admit(pool, b)) != NULL)
-        return b;
-    pool->failures++;
-    return NULL;
+    return counted(pool, b);
 }
 
-mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes)
+mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
 {
-    size_t block_bytes = mln_engine_block_size(bytes);
-    mln_block_t *b = pool->kind->alloc_for_growth(pool, bytes, block_bytes);
-    if (b != NULL && (b = mln_pool_admit(pool, b)) != NULL)
-        return b;
-    pool->failures++;
-    return NULL;
+    return counted(pool, pool->kind->alloc_for_growth(pool, bytes, block_bytes));
 }

@@ -57,7 +57,7 @@ mln_block_t *mln_pool_admit(mln_alloc_t *pool, mln_block_t *b);
 /* As mln_pool_alloc_block, for a block that must move to grow: placed where
  * its next growth can happen in place, where the kind can (no front cache:
  * the sizes that grow are rarely cached ones). In pool_fast.c. */
-mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes);
+mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t block_bytes);
 
 /* Allocate a used block of `bytes` payload bytes for `pool`, or NULL (also past its capacity). */
 static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
