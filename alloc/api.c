@@ -1,6 +1,6 @@
 /*
- * api.c: the calls of mln_alloc.h that every pool kind answers: creating
- * heap pools, allocating, freeing, resizing, destroying, checking.
+ * api.c: the calls of mln_alloc.h that every pool kind answers: allocating,
+ * freeing, resizing, destroying, checking.
  *
  * The front cache's hits run inline here (pool_fast.h); everything else
  * goes to the pool layer and, through it, to the pool's kind.
@@ -19,19 +19,6 @@ static void *announce(mln_alloc_t *pool, mln_block_t *b, size_t bytes)
     if (mln_pool_tracked(pool))
         mln_track_alloc(pool, block_payload(b), bytes, block_payload_size(b));
     return block_payload(b);
-}
-
-mln_alloc_t *mln_alloc_init(mln_alloc_t *parent)
-{
-    return mln_alloc_init_capacity(parent, 0);
-}
-
-mln_alloc_t *mln_alloc_init_capacity(mln_alloc_t *parent, mln_size_t capacity)
-{
-    MLN_TRACK_CORE_CALL();
-    if (parent != NULL && !mln_pool_is_live(parent))
-        mln_panic("mln_alloc_init: the parent is not a live pool (destroyed, or never created)");
-    return mln_heap_create(parent, capacity == 0 ? SIZE_MAX : capacity);
 }
 
 void mln_alloc_destroy(mln_alloc_t *pool)

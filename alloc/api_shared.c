@@ -3,9 +3,9 @@
  * the shared kind, so an image that never calls them links none of it (the
  * journal, recovery, the integrity walk).
  */
+#include "alloc/api_roots.h"
 #include "alloc/kind_shared.h"
 #include "alloc/kind_shared_recovery.h"
-#include "alloc/platform.h"
 #include "alloc/track.h"
 
 mln_alloc_t *mln_alloc_shm_init(struct mln_alloc_shm_attr_s *attr)
@@ -15,12 +15,13 @@ mln_alloc_t *mln_alloc_shm_init(struct mln_alloc_shm_attr_s *attr)
         return NULL;
     MLN_TRACK_CORE_CALL();
     size_t size = attr->size;
-    void *mem = mln_platform_shm_map(&size);
+    void (*release)(void *mem, size_t size);
+    void *mem = mln_memory_for_shared_pool(&size, &release);
     if (mem == NULL)
         return NULL;
-    mln_alloc_t *pool = mln_shared_init(mem, size, attr, mln_platform_shm_unmap);
+    mln_alloc_t *pool = mln_shared_init(mem, size, attr, release);
     if (pool == NULL)
-        mln_platform_shm_unmap(mem, size);
+        release(mem, size);
     return pool;
 }
 

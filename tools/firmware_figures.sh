@@ -30,8 +30,8 @@ link="-nostdlib -nostartfiles -Wl,--gc-sections -Wl,-e,reset"
 # mem.c as its library builds it: it must not become a call to itself.
 arm-none-eabi-gcc $m3 -fno-builtin -fno-tree-loop-distribute-patterns -c platform/freestanding/mem.c \
   -o "$probe/mem.o"
-arm-none-eabi-gcc $m3 $link tools/firmware/region_only.c alloc/*.c platform/freestanding/default_region.c \
-  platform/freestanding/panic.c platform/freestanding/shm.c "$probe/mem.o" -o "$probe/with.elf" -lgcc
+arm-none-eabi-gcc $m3 $link tools/firmware/region_only.c alloc/*.c platform/freestanding/static_region.c \
+  platform/freestanding/panic.c "$probe/mem.o" -o "$probe/with.elf" -lgcc
 arm-none-eabi-gcc $m3 $link -DSTUBS tools/firmware/region_only.c -o "$probe/without.elf" -lgcc
 image_bytes() { arm-none-eabi-size "$1" | awk 'NR == 2 { print $1 + $2 }'; }
 region_only=$(($(image_bytes "$probe/with.elf") - $(image_bytes "$probe/without.elf")))

@@ -107,6 +107,13 @@ static int cache_put(void *mem, size_t size)
     return kept;
 }
 
+/* Root and shared pools get memory from the OS here: no static region. */
+void *mln_platform_static_region(size_t *size)
+{
+    (void)size;
+    return NULL;
+}
+
 void *mln_platform_span_acquire(size_t *size)
 {
     pthread_once(&fork_handlers_once, register_fork_handlers);

@@ -157,6 +157,14 @@ static void test_shared_pool_contract(void)
     CHECK(probe_used_bytes(shm) == 0);
     CHECK(probe_check_tree(shm) == NULL);
     mln_alloc_destroy(shm);
+    /* The region went back to the static region's pool, its handle marked
+     * dead: a stale handle is refused, and the memory serves again. */
+    CHECK(mln_alloc_check(shm) == -1);
+    struct mln_alloc_stats_s stats;
+    CHECK(mln_alloc_stats(shm, &stats) == -1);
+    mln_alloc_t *again = mln_alloc_shm_init(&attr);
+    CHECK(again != NULL && mln_alloc_m(again, 30 * 1024 - 4096) != NULL);
+    mln_alloc_destroy(again);
 }
 
 /* Random operations with content checks (a linear congruential source). */

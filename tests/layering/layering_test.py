@@ -12,7 +12,9 @@ alloc/BUILD). This test fails when:
   5. a program that uses only heap and region pools, linked with
      --gc-sections, still contains shared-pool code (the journal, recovery,
      the integrity walk): that code must reach an image only through
-     mln_alloc_shm_init.
+     mln_alloc_shm_init;
+  6. a platform (platform/*/) uses anything of the core: platforms provide
+     primitives, and only the core calls across the seam.
 """
 import glob
 import os
@@ -28,7 +30,7 @@ LAYERS = [
     ("kinds", ["kind_heap.h", "kind_heap.c", "kind_shared.h", "kind_shared_journal.h",
                "kind_shared_recovery.h", "kind_shared_state.h", "kind_shared.c", "kind_shared_journal.c",
                "kind_shared_recovery.c"]),
-    ("api", ["api.c", "api_capacity.c", "api_region.c", "api_shared.c", "api_stats.c"]),
+    ("api", ["api_roots.h", "api.c", "api_capacity.c", "api_roots.c", "api_region.c", "api_shared.c", "api_stats.c"]),
 ]
 # What the core may use from below it: the platform seam and what GCC and
 # Clang require of every freestanding environment (and the linker's GOT
@@ -120,6 +122,7 @@ with open(program, "w") as f:
     f.write("""
 #include <stdlib.h>
 #include "mln_alloc.h"
+void *mln_platform_static_region(size_t *size) { (void)size; return NULL; }
 void *mln_platform_span_acquire(size_t *size) { return aligned_alloc(64, (*size + 63) & ~(size_t)63); }
 void mln_platform_span_release(void *mem, size_t size) { (void)size; free(mem); }
 unsigned long mln_platform_owner_id(void) { return 1; }
@@ -151,7 +154,20 @@ if carried:
 if subprocess.run([image]).returncode != 0:
     fail("the heap-and-region program did not run cleanly")
 
+# 6. platforms call nothing in the core
+platform_objects = 0
+for platform, flags in [("posix", ["-D_DEFAULT_SOURCE", "-DMLN_ALLOC_TRACK"]), ("freestanding", ["-ffreestanding", "-fno-builtin"])]:
+    for path in sorted(glob.glob(f"platform/{platform}/*.c")):
+        obj = os.path.join(work, f"{platform}_{os.path.basename(path)}.o")
+        subprocess.run(["gcc", "-std=c11", "-O2", "-I."] + flags + ["-c", path, "-o", obj], check=True)
+        nm = subprocess.run(["nm", "-u", obj], check=True, capture_output=True, text=True).stdout
+        for symbol in nm.split():
+            if symbol.startswith("mln_") or symbol in defined_by:
+                fail(f"{path} uses {symbol} of the core: a platform provides primitives only")
+        platform_objects += 1
+
 if failures:
     sys.exit(1)
 print(f"PASS: {len(sources)} objects in {len(LAYERS)} layers, every use pointing down, no circle; "
-      "an image without shared pools carries none of their code")
+      f"an image without shared pools carries none of their code; {platform_objects} platform objects "
+      "use nothing of the core")

@@ -1,0 +1,58 @@
+/*
+ * static_region.c: the memory a freestanding build has, handed to the core.
+ *
+ * With no OS to ask, all of a build's root and shared pools live in one
+ * static region of MLN_ALLOC_DEFAULT_REGION_SIZE bytes (set it at build time,
+ * for example --copt=-DMLN_ALLOC_DEFAULT_REGION_SIZE=65536). The core runs
+ * it as a region pool (alloc/api_memory.c): root pools are its children,
+ * shared pools its blocks. So the OS primitives have nothing to give here:
+ * the core never calls them when a static region exists, and they answer
+ * "no memory" if it ever did.
+ *
+ * Root and shared pools are created from one thread of control at a time:
+ * firmware that creates them from several tasks or interrupts serialises
+ * those calls itself.
+ */
+#include "alloc/mln_alloc.h"
+#include "alloc/platform.h"
+
+#ifndef MLN_ALLOC_DEFAULT_REGION_SIZE
+#define MLN_ALLOC_DEFAULT_REGION_SIZE (64u * 1024u)
+#endif
+
+static _Alignas(MLN_ALLOC_ALIGNMENT) unsigned char region[MLN_ALLOC_DEFAULT_REGION_SIZE];
+
+void *mln_platform_static_region(size_t *size)
+{
+    *size = sizeof region;
+    return region;
+}
+
+void *mln_platform_span_acquire(size_t *size)
+{
+    (void)size;
+    return NULL;
+}
+
+void mln_platform_span_release(void *mem, size_t size)
+{
+    (void)mem;
+    (void)size;
+}
+
+void *mln_platform_shm_map(size_t *size)
+{
+    (void)size;
+    return NULL;
+}
+
+void mln_platform_shm_unmap(void *mem, size_t size)
+{
+    (void)mem;
+    (void)size;
+}
+
+unsigned long mln_platform_owner_id(void)
+{
+    return 0; /* one program, no processes */
+}
