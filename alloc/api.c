@@ -27,8 +27,7 @@ void mln_alloc_destroy(mln_alloc_t *pool)
         return;
     MLN_TRACK_CORE_CALL();
     if (!mln_pool_is_live(pool))
-        mln_panic("mln_alloc_destroy: not a live pool (destroyed twice, never created, "
-                  "or below a destroyed pool)");
+        mln_misuse(__func__, MLN_MISUSE_NOT_LIVE); /* destroyed twice, too */
     mln_pool_destroy(pool);
 }
 
@@ -51,7 +50,7 @@ void *mln_alloc_m(mln_alloc_t *pool, mln_size_t size)
     MLN_TRACK_CORE_CALL();
     /* The pool's first line is read next anyway: one compare. */
     if (__builtin_expect(!mln_pool_is_live(pool), 0))
-        mln_panic("mln_alloc_m: not a live pool (destroyed, or never created)");
+        mln_misuse(__func__, MLN_MISUSE_NOT_LIVE);
     mln_block_t *b = mln_pool_alloc_block(pool, size);
     return b == NULL ? NULL : announce(pool, b, size);
 }
@@ -64,44 +63,24 @@ void *mln_alloc_c(mln_alloc_t *pool, mln_size_t size)
     return p;
 }
 
-/* The messages owner_of reports misuse with, one set per call. */
-struct misuse_messages {
-    const char *double_free, *foreign, *pool_handle, *dead_pool;
-};
-
-static const struct misuse_messages free_messages = {
-    "mln_alloc_free: double free (the block is already free)",
-    "mln_alloc_free: pointer not allocated by any pool",
-    "mln_alloc_free: the pointer is a pool (mln_alloc_destroy destroys a pool)",
-    "mln_alloc_free: the block's pool was destroyed",
-};
-
-static const struct misuse_messages realloc_messages = {
-    "mln_alloc_re: block already freed",
-    "mln_alloc_re: pointer not allocated by any pool",
-    "mln_alloc_re: the pointer is a pool, not a block",
-    "mln_alloc_re: the block's pool was destroyed",
-};
-
 /* Which misuse the block at `ptr` shows, told by owner_of's checks in turn. */
-static __attribute__((noinline, cold, noreturn)) void report_misuse(const void *ptr,
-                                                                   const struct misuse_messages *says)
+static __attribute__((noinline, cold, noreturn)) void report_misuse(const void *ptr, const char *call)
 {
     if (((uintptr_t)ptr & (MLN_ALIGN - 1)) != 0)
-        mln_panic(says->foreign);
+        mln_misuse(call, MLN_MISUSE_FOREIGN);
     const mln_block_t *b = block_from_payload(ptr);
     uintptr_t link = (uintptr_t)b->link;
     if (block_is_free(b) || link == (uintptr_t)MLN_ENGINE_LINK_FREED)
-        mln_panic(says->double_free);
+        mln_misuse(call, MLN_MISUSE_DOUBLE_FREE);
     const mln_alloc_t *pool = (const mln_alloc_t *)(link & ~(uintptr_t)1);
     /* Addresses below 4 KiB are never a pool: do not even read them. */
     if (link < 4096 || ((uintptr_t)pool & (MLN_ALIGN - 1)) != 0)
-        mln_panic(says->foreign);
+        mln_misuse(call, MLN_MISUSE_FOREIGN);
     if (!mln_pool_is_live(pool))
-        mln_panic(pool->magic == MLN_POOL_DEAD ? says->dead_pool : says->foreign);
+        mln_misuse(call, pool->magic == MLN_POOL_DEAD ? MLN_MISUSE_DEAD_POOL : MLN_MISUSE_FOREIGN);
     if (link & 1u)
-        mln_panic(says->double_free); /* sitting in the pool's front cache */
-    mln_panic(says->pool_handle);     /* the header names the pointer itself */
+        mln_misuse(call, MLN_MISUSE_DOUBLE_FREE); /* sitting in the pool's front cache */
+    mln_misuse(call, MLN_MISUSE_POOL_HANDLE);     /* the header names the pointer itself */
 }
 
 /*
@@ -112,14 +91,14 @@ static __attribute__((noinline, cold, noreturn)) void report_misuse(const void *
  * inline; misuse goes out of line to find its message. Costs a load of the
  * pool's first line, which the call touches anyway.
  */
-static MLN_HOT_INLINE mln_alloc_t *owner_of(void *ptr, const struct misuse_messages *says)
+static MLN_HOT_INLINE mln_alloc_t *owner_of(void *ptr, const char *call)
 {
     const mln_block_t *b = block_from_payload(ptr);
     uintptr_t link;
     if (((uintptr_t)ptr & (MLN_ALIGN - 1)) != 0 || block_is_free(b) ||
         (link = (uintptr_t)b->link) < 4096 || (link & (MLN_ALIGN - 1)) != 0 ||
         !mln_pool_is_live((const mln_alloc_t *)link) || link == (uintptr_t)ptr)
-        report_misuse(ptr, says);
+        report_misuse(ptr, call);
     return (mln_alloc_t *)link;
 }
 
@@ -128,7 +107,7 @@ void mln_alloc_free(void *ptr)
     if (ptr == NULL)
         return;
     MLN_TRACK_CORE_CALL();
-    mln_alloc_t *pool = owner_of(ptr, &free_messages);
+    mln_alloc_t *pool = owner_of(ptr, __func__);
     mln_block_t *b = block_from_payload(ptr);
     if (mln_pool_tracked(pool))
         mln_track_free(pool, ptr, block_payload_size(b));
@@ -153,8 +132,8 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
         return NULL;
     MLN_TRACK_CORE_CALL();
     if (!mln_pool_is_live(pool))
-        mln_panic("mln_alloc_re: not a live pool (destroyed, or never created)");
-    mln_alloc_t *owner = owner_of(ptr, &realloc_messages);
+        mln_misuse(__func__, MLN_MISUSE_NOT_LIVE);
+    mln_alloc_t *owner = owner_of(ptr, __func__);
     mln_block_t *b = block_from_payload(ptr);
     size_t block_bytes = mln_engine_block_size(size);
     if (block_bytes == 0)

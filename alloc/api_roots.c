@@ -47,7 +47,7 @@ mln_alloc_t *mln_alloc_init_capacity(mln_alloc_t *parent, mln_size_t capacity)
 {
     MLN_TRACK_CORE_CALL();
     if (parent != NULL && !mln_pool_is_live(parent))
-        mln_panic("mln_alloc_init: the parent is not a live pool (destroyed, or never created)");
+        mln_misuse("mln_alloc_init", MLN_MISUSE_PARENT_NOT_LIVE);
     if (parent == NULL)
         parent = root_parent();
     return mln_heap_create(parent, capacity == 0 ? SIZE_MAX : capacity);

@@ -14,6 +14,17 @@
 /* Report misuse or a broken invariant: the user's hook, then the platform's panic. */
 _Noreturn void mln_panic(const char *message);
 
+/* Report misuse of a public call: mln_panic("<call>: <what>"). */
+_Noreturn void mln_misuse(const char *call, const char *what);
+
+/* Why a call was refused, one string each whichever call reports it. */
+#define MLN_MISUSE_NOT_LIVE "not a live pool (destroyed, below a destroyed pool, or never created)"
+#define MLN_MISUSE_PARENT_NOT_LIVE "the parent is " MLN_MISUSE_NOT_LIVE
+#define MLN_MISUSE_DOUBLE_FREE "double free (the block was already freed)"
+#define MLN_MISUSE_FOREIGN "pointer not allocated by any pool"
+#define MLN_MISUSE_POOL_HANDLE "the pointer is a pool (mln_alloc_destroy destroys a pool)"
+#define MLN_MISUSE_DEAD_POOL "the block's pool was destroyed"
+
 #define MLN_STRINGIFY_(x) #x
 #define MLN_STRINGIFY(x) MLN_STRINGIFY_(x)
 

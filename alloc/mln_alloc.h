@@ -126,7 +126,8 @@ typedef struct mln_alloc_align_probe_s {
  * message when the library detects misuse (a double free, a foreign
  * pointer) or, in debug builds, a broken invariant. If the hook returns, the
  * platform's panic follows: on POSIX the message is written to stderr and the
- * process aborts; in firmware a trap instruction stops the core.
+ * process aborts; in firmware a trap instruction stops the core. The
+ * message ("<call>: <reason>") is valid during the hook's call only.
  * Process-wide; not synchronised with concurrent panics. O(1).
  */
 typedef void (*mln_alloc_panic_hook_t)(const char *message);

@@ -22,3 +22,27 @@ _Noreturn void mln_panic(const char *message)
         hook(message);
     mln_platform_panic(message);
 }
+
+/* Append `text` to the `used` bytes of `message` (room for `room`, a
+ * terminator included); the bytes used after. */
+static size_t append(char *message, size_t used, size_t room, const char *text)
+{
+    while (*text != '\0' && used + 1 < room)
+        message[used++] = *text++;
+    message[used] = '\0';
+    return used;
+}
+
+/*
+ * Composed here, so that each reason is stored once however many calls
+ * report it: in firmware the messages are most of what hardening costs in
+ * read-only data.
+ */
+_Noreturn void mln_misuse(const char *call, const char *what)
+{
+    char message[128];
+    size_t used = append(message, 0, sizeof message, call);
+    used = append(message, used, sizeof message, ": ");
+    append(message, used, sizeof message, what);
+    mln_panic(message);
+}

@@ -115,7 +115,7 @@ TEST_F(Hardening, DefaultHookPrintsTheMessageAndAborts) {
         mln_alloc_free(p);
       },
       ::testing::ExitedWithCode(77),
-      "mlnpool: mln_alloc_free: double free \\(the block is already free\\)");
+      "mlnpool: mln_alloc_free: double free \\(the block was already freed\\)");
 }
 
 TEST(Check, CleanPoolsPassCorruptOnesFail) {

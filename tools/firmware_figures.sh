@@ -14,7 +14,7 @@ out="$(./tools/bazel info --config=m3 -c opt --copt=-Os bazel-bin 2>/dev/null)"
 layers=(base engine pool kinds api)
 libs=()
 for layer in "${layers[@]}"; do libs+=("$out/alloc/liblayer_$layer.a"); done
-libs+=("$out/platform/freestanding/libfreestanding.lo")
+libs+=("$out/platform/freestanding/libfreestanding.a")
 echo "Cortex-M3, arm-none-eabi-gcc -Os (text + data per object, then total):"
 arm-none-eabi-size -t "${libs[@]}" | awk 'NR == 1 || /TOTALS/ || /\.o/ { sub(/ \(ex .*/, ""); print }'
 read -r lib_text lib_data < <(arm-none-eabi-size -t "${libs[@]}" | awk '/TOTALS/ { print $1, $2 }')
@@ -30,12 +30,50 @@ link="-nostdlib -nostartfiles -Wl,--gc-sections -Wl,-e,reset"
 # mem.c as its library builds it: it must not become a call to itself.
 arm-none-eabi-gcc $m3 -fno-builtin -fno-tree-loop-distribute-patterns -c platform/freestanding/mem.c \
   -o "$probe/mem.o"
-arm-none-eabi-gcc $m3 $link tools/firmware/region_only.c alloc/*.c platform/freestanding/static_region.c \
-  platform/freestanding/panic.c "$probe/mem.o" -o "$probe/with.elf" -lgcc
+objects=("$probe/mem.o")
+for src in alloc/*.c platform/freestanding/static_region.c platform/freestanding/panic.c; do
+  obj="$probe/$(basename "$(dirname "$src")")_$(basename "$src" .c).o"
+  arm-none-eabi-gcc $m3 -c "$src" -o "$obj"
+  objects+=("$obj")
+done
+arm-none-eabi-gcc $m3 $link -Wl,-Map,"$probe/with.map" tools/firmware/region_only.c "${objects[@]}" \
+  -o "$probe/with.elf" -lgcc
 arm-none-eabi-gcc $m3 $link -DSTUBS tools/firmware/region_only.c -o "$probe/without.elf" -lgcc
 image_bytes() { arm-none-eabi-size "$1" | awk 'NR == 2 { print $1 + $2 }'; }
 region_only=$(($(image_bytes "$probe/with.elf") - $(image_bytes "$probe/without.elf")))
 echo "An image using region pools only: the library adds $region_only bytes of text + data"
+# Where those bytes come from, by layer (alloc/BUILD), from the link map:
+# every input section kept (the map lists the discarded ones first), summed by the layer of the object it came from.
+layer_of() {
+  case "$1" in
+    alloc_engine* | alloc_journal*) echo engine ;;
+    alloc_pool*) echo pool ;;
+    alloc_kind_*) echo kinds ;;
+    alloc_api*) echo api ;;
+    alloc_*) echo base ;;
+    *) echo platform ;;
+  esac
+}
+declare -A by_layer=([base]=0 [engine]=0 [pool]=0 [kinds]=0 [api]=0 [platform]=0)
+while read -r hex object; do
+  layer=$(layer_of "$(basename "$object" .o)")
+  by_layer[$layer]=$((by_layer[$layer] + 16#${hex#0x}))
+done < <(awk '
+  /^Linker script and memory map/ { kept = 1 }
+  !kept { next }
+  # An input section: its name, then address, size and object (on one line
+  # or, for a long name, on the next).
+  /^ \.(text|rodata|data)/ { if (NF >= 4) { print $3, $4 } else pending = 1; next }
+  pending && NF >= 3 && $1 ~ /^0x/ { print $2, $3 }
+  { pending = 0 }' "$probe/with.map" | grep "$probe/[a-z]*_" || true)
+breakdown=""
+layers_total=0
+for layer in engine pool kinds api base platform; do
+  breakdown+="${breakdown:+, }$layer ${by_layer[$layer]}"
+  layers_total=$((layers_total + by_layer[$layer]))
+done
+breakdown+=" (sum $layers_total, less $((layers_total - region_only)) of the stand-ins and padding)"
+echo "  by layer: $breakdown"
 image_text=$(arm-none-eabi-size "$out/examples/firmware/firmware_elf" | awk 'NR == 2 { print $1 }')
 echo "The examples/firmware image: $image_text bytes of text"
 
@@ -64,6 +102,7 @@ cat >"$table" <<TABLE
 | --- | --- |
 | library text + data (all of it: engine, pools, region, shared pools with journal, rebuild and integrity walk, hardening, statistics, capacity, platform) | $lib_text + $lib_data bytes |
 | an image that uses region pools only (create, child, m, c, re, free, destroy; \`tools/firmware/region_only.c\`, \`-ffunction-sections -fdata-sections\`, \`--gc-sections\`): the library's share | $region_only bytes of text + data |
+| the same, by layer (from the link map) | $breakdown |
 | the \`examples/firmware\` image, whole (startup and semihosting included) | $image_text bytes of text |
 | a pool's control structure (RAM) | ${size[pool_control_structure]} bytes (${size[bin_heads]} of them bin heads, never initialised) |
 | per-allocation overhead (32-bit) | ${size[block_header]} bytes (header), blocks aligned to ${size[alignment]}, smallest block ${size[smallest_block]} bytes |
