@@ -70,8 +70,8 @@ void *mln_memory_for_shared_pool(size_t *size, void (**release)(void *mem, size_
 {
     mln_alloc_t *region = root_parent();
     if (region == NULL) {
-        *release = mln_platform_shm_unmap;
-        return mln_platform_shm_map(size);
+        *release = mln_platform_shared_unmap;
+        return mln_platform_shared_map(size);
     }
     *release = release_to_static_region;
     return mln_alloc_m(region, *size);

@@ -19,12 +19,12 @@ bool mln_shared_is(const mln_alloc_t *pool)
 
 /* ---- locking ---- */
 
-bool mln_shared_enter(mln_alloc_t *shm)
+bool mln_shared_enter(mln_alloc_t *pool)
 {
-    struct mln_shared *sh = mln_shared_of(shm);
+    struct mln_shared *sh = mln_shared_of(pool);
     if (sh->failed || sh->lock(sh->locker) != 0)
         return false; /* no lock taken, so none to give back */
-    if (!sh->failed && (!mln_journal_dirty(&sh->journal) || mln_shared_recover(shm))) {
+    if (!sh->failed && (!mln_journal_dirty(&sh->journal) || mln_shared_recover(pool))) {
         sh->holder = mln_platform_owner_id();
         return true;
     }
@@ -32,76 +32,76 @@ bool mln_shared_enter(mln_alloc_t *shm)
     return false;
 }
 
-void mln_shared_leave(mln_alloc_t *shm)
+void mln_shared_leave(mln_alloc_t *pool)
 {
-    struct mln_shared *sh = mln_shared_of(shm);
+    struct mln_shared *sh = mln_shared_of(pool);
     sh->holder = 0;
     sh->unlock(sh->locker);
 }
 
 /* ---- the pool's own blocks: direct calls, under the caller's lock ---- */
 
-static mln_block_t *shared_alloc(mln_alloc_t *shm, size_t bytes, size_t block_bytes)
+static mln_block_t *shared_alloc(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
 {
     (void)block_bytes;
-    if (!mln_shared_ready(shm))
+    if (!mln_shared_ready(pool))
         return NULL;
-    mln_block_t *b = mln_shared_take(shm, bytes, shm);
-    mln_journal_step_done(&mln_shared_of(shm)->journal);
+    mln_block_t *b = mln_shared_take(pool, bytes, pool);
+    mln_journal_step_done(&mln_shared_of(pool)->journal);
     return b;
 }
 
-static void shared_free(mln_alloc_t *shm, mln_block_t *b)
+static void shared_free(mln_alloc_t *pool, mln_block_t *b)
 {
-    if (mln_shared_ready(shm))
-        mln_shared_give(shm, b);
+    if (mln_shared_ready(pool))
+        mln_shared_give(pool, b);
 }
 
-static bool shared_resize(mln_alloc_t *shm, mln_block_t *b, size_t block_bytes)
+static bool shared_resize(mln_alloc_t *pool, mln_block_t *b, size_t block_bytes)
 {
-    if (!mln_shared_ready(shm))
+    if (!mln_shared_ready(pool))
         return false;
-    mln_journal_t *j = &mln_shared_of(shm)->journal;
+    mln_journal_t *j = &mln_shared_of(pool)->journal;
     mln_shared_save_words(j, b);
-    bool done = mln_engine_resize(&shm->engine, b, block_bytes);
+    bool done = mln_engine_resize(&pool->engine, b, block_bytes);
     mln_journal_step_done(j);
     return done;
 }
 
 /* Counted from the blocks: other processes' sub-pools take memory without
  * this process's counters seeing it. */
-static bool shared_used_bytes(const mln_alloc_t *shm, size_t *used)
+static bool shared_used_bytes(const mln_alloc_t *pool, size_t *used)
 {
-    return mln_pool_check(shm, used) == NULL;
+    return mln_pool_check(pool, used) == NULL;
 }
 
 /* ---- as a parent: sub-pools, each exchange under the lock and journal ---- */
 
-static void *shared_lend_home(mln_alloc_t *shm, size_t *bytes)
+static void *shared_lend_home(mln_alloc_t *pool, size_t *bytes)
 {
-    mln_block_t *b = mln_shared_take(shm, *bytes, NULL); /* the step stays open until adopt */
+    mln_block_t *b = mln_shared_take(pool, *bytes, NULL); /* the step stays open until adopt */
     return b == NULL ? NULL : block_payload(b);
 }
 
-static void shared_adopt(mln_alloc_t *shm, mln_alloc_t *child)
+static void shared_adopt(mln_alloc_t *pool, mln_alloc_t *child)
 {
-    mln_journal_t *j = &mln_shared_of(shm)->journal;
+    mln_journal_t *j = &mln_shared_of(pool)->journal;
     child->owner_id = mln_platform_owner_id(); /* for mln_alloc_shm_reclaim */
-    mln_pool_link_child(shm, child, mln_shared_save_word, j);
+    mln_pool_link_child(pool, child, mln_shared_save_word, j);
     mln_journal_step_done(j); /* the home's take and the linking, as one step */
 }
 
-static void *shared_lend_span(mln_alloc_t *shm, size_t *bytes, mln_alloc_t *child)
+static void *shared_lend_span(mln_alloc_t *pool, size_t *bytes, mln_alloc_t *child)
 {
-    mln_block_t *b = mln_shared_take(shm, *bytes, child);
-    mln_journal_step_done(&mln_shared_of(shm)->journal);
+    mln_block_t *b = mln_shared_take(pool, *bytes, child);
+    mln_journal_step_done(&mln_shared_of(pool)->journal);
     return b == NULL ? NULL : block_payload(b);
 }
 
-static void shared_take_back(mln_alloc_t *shm, void *mem, size_t bytes)
+static void shared_take_back(mln_alloc_t *pool, void *mem, size_t bytes)
 {
     (void)bytes;
-    mln_shared_give(shm, block_from_payload(mem));
+    mln_shared_give(pool, block_from_payload(mem));
 }
 
 static const struct mln_pool_kind shared_kind = {

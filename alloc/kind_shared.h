@@ -25,7 +25,7 @@ mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_
 size_t mln_shared_min_size(void);
 
 /* Take the pool's lock (recovering if its last holder died). False: lock failed or pool failed. */
-bool mln_shared_enter(mln_alloc_t *shm);
-void mln_shared_leave(mln_alloc_t *shm);
+bool mln_shared_enter(mln_alloc_t *pool);
+void mln_shared_leave(mln_alloc_t *pool);
 
 #endif /* MLN_ALLOC_KIND_SHARED_H */

@@ -17,56 +17,56 @@ void mln_shared_save_words(mln_journal_t *j, mln_block_t *b)
     mln_engine_words_written(b, mln_shared_save_word, j);
 }
 
-mln_block_t *mln_shared_take(mln_alloc_t *shm, size_t bytes, void *tag)
+mln_block_t *mln_shared_take(mln_alloc_t *pool, size_t bytes, void *tag)
 {
-    struct mln_shared *sh = mln_shared_of(shm);
+    struct mln_shared *sh = mln_shared_of(pool);
     size_t block_bytes = mln_engine_block_size(bytes);
     if (block_bytes == 0 || sh->failed)
         return NULL;
-    mln_block_t *b = mln_engine_find(&shm->engine, block_bytes);
+    mln_block_t *b = mln_engine_find(&pool->engine, block_bytes);
     if (b == NULL)
         return NULL;
     mln_shared_save_words(&sh->journal, b);
-    mln_block_t *got = mln_engine_alloc(&shm->engine, block_bytes, tag != NULL ? tag : block_payload(b));
+    mln_block_t *got = mln_engine_alloc(&pool->engine, block_bytes, tag != NULL ? tag : block_payload(b));
     MLN_ASSERT(got == b);
     return got;
 }
 
-void mln_shared_give(mln_alloc_t *shm, mln_block_t *b)
+void mln_shared_give(mln_alloc_t *pool, mln_block_t *b)
 {
-    mln_journal_t *j = &mln_shared_of(shm)->journal;
+    mln_journal_t *j = &mln_shared_of(pool)->journal;
     mln_shared_save_words(j, b);
-    mln_span_t *emptied = mln_engine_free(&shm->engine, b);
+    mln_span_t *emptied = mln_engine_free(&pool->engine, b);
     if (emptied != NULL)
-        mln_engine_keep_span(&shm->engine, emptied); /* the region's one span stays */
+        mln_engine_keep_span(&pool->engine, emptied); /* the region's one span stays */
     mln_journal_step_done(j);
 }
 
 /* ---- destroying sub-pools ---- */
 
-void mln_shared_destroy_begin(mln_alloc_t *shm, mln_alloc_t *child)
+void mln_shared_destroy_begin(mln_alloc_t *pool, mln_alloc_t *child)
 {
-    mln_journal_t *j = &mln_shared_of(shm)->journal;
+    mln_journal_t *j = &mln_shared_of(pool)->journal;
     j->subject = (uintptr_t)child;
     j->stage = 0;
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
     j->op = MLN_JOP_DESTROY;
-    mln_shared_unlink_stage(shm, child);
+    mln_shared_unlink_stage(pool, child);
 }
 
-void mln_shared_unlink_stage(mln_alloc_t *shm, mln_alloc_t *child)
+void mln_shared_unlink_stage(mln_alloc_t *pool, mln_alloc_t *child)
 {
-    mln_journal_t *j = &mln_shared_of(shm)->journal;
+    mln_journal_t *j = &mln_shared_of(pool)->journal;
     /* Stage 0 -> 1 is the unlinking, undone together with it. */
     mln_journal_save(j, (void *)(uintptr_t)&j->stage);
-    mln_pool_unlink_child(shm, child, mln_shared_save_word, j);
+    mln_pool_unlink_child(pool, child, mln_shared_save_word, j);
     j->stage = 1;
     mln_journal_step_done(j);
 }
 
-void mln_shared_destroy_end(mln_alloc_t *shm)
+void mln_shared_destroy_end(mln_alloc_t *pool)
 {
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    mln_shared_of(shm)->journal.op = MLN_JOP_NONE;
+    mln_shared_of(pool)->journal.op = MLN_JOP_NONE;
 }
 

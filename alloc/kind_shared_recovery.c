@@ -8,9 +8,9 @@
 #include "alloc/kind_shared_journal.h"
 
 /* Free every used block of the region tagged with `tag`. O(blocks). */
-static void free_tagged(mln_alloc_t *shm, const void *tag)
+static void free_tagged(mln_alloc_t *pool, const void *tag)
 {
-    mln_span_t *span = shm->engine.spans; /* a shared pool has exactly one */
+    mln_span_t *span = pool->engine.spans; /* a shared pool has exactly one */
     mln_block_t *b = mln_span_first_block(span);
     while (!block_is_sentinel(b)) {
         if (block_is_free(b) || b->link != tag) {
@@ -19,34 +19,34 @@ static void free_tagged(mln_alloc_t *shm, const void *tag)
         }
         /* After the free, the free block covering b starts here. */
         mln_block_t *start = block_prev_is_free(b) ? block_prev_physical(b) : b;
-        mln_shared_give(shm, b);
+        mln_shared_give(pool, b);
         b = block_next(start);
     }
 }
 
 /* ---- integrity of the whole shared pool ---- */
 
-static bool inside_region(const mln_alloc_t *shm, const void *p)
+static bool inside_region(const mln_alloc_t *pool, const void *p)
 {
-    uintptr_t at = (uintptr_t)p, base = (uintptr_t)mln_pool_home(shm);
-    return at >= base && at < base + shm->home_bytes && (at & (MLN_ALIGN - 1)) == 0;
+    uintptr_t at = (uintptr_t)p, base = (uintptr_t)mln_pool_home(pool);
+    return at >= base && at < base + pool->home_bytes && (at & (MLN_ALIGN - 1)) == 0;
 }
 
 /* A used block's tag is the pool itself or one of its (linked) sub-pools. */
 static bool tag_ok(const void *ctx, const void *tag)
 {
-    const mln_alloc_t *shm = ctx;
-    return tag == shm || (inside_region(shm, tag) && ((const mln_alloc_t *)tag)->parent == shm);
+    const mln_alloc_t *pool = ctx;
+    return tag == pool || (inside_region(pool, tag) && ((const mln_alloc_t *)tag)->parent == pool);
 }
 
-static const char *check_children(const mln_alloc_t *shm)
+static const char *check_children(const mln_alloc_t *pool)
 {
-    size_t limit = shm->home_bytes / MLN_BLOCK_MIN;
+    size_t limit = pool->home_bytes / MLN_BLOCK_MIN;
     const mln_alloc_t *prev = NULL;
-    for (const mln_alloc_t *c = shm->first_child; c != NULL; prev = c, c = c->next_sibling) {
+    for (const mln_alloc_t *c = pool->first_child; c != NULL; prev = c, c = c->next_sibling) {
         if (limit-- == 0)
             return "sub-pool list loops";
-        if (!inside_region(shm, c) || c->parent != shm || c->prev_sibling != prev)
+        if (!inside_region(pool, c) || c->parent != pool || c->prev_sibling != prev)
             return "sub-pool list is broken";
         if (block_from_payload(c)->link != c || block_is_free(block_from_payload(c)))
             return "sub-pool's home block is not its own";
@@ -54,15 +54,15 @@ static const char *check_children(const mln_alloc_t *shm)
     return NULL;
 }
 
-static const char *check_shared(const mln_alloc_t *shm)
+static const char *check_shared(const mln_alloc_t *pool)
 {
-    const char *problem = check_children(shm);
-    return problem != NULL ? problem : mln_engine_check(&shm->engine, tag_ok, shm, NULL);
+    const char *problem = check_children(pool);
+    return problem != NULL ? problem : mln_engine_check(&pool->engine, tag_ok, pool, NULL);
 }
 
-bool mln_shared_recover(mln_alloc_t *shm)
+bool mln_shared_recover(mln_alloc_t *pool)
 {
-    struct mln_shared *sh = mln_shared_of(shm);
+    struct mln_shared *sh = mln_shared_of(pool);
     mln_journal_t *j = &sh->journal;
     if (sh->failed)
         return false;
@@ -70,29 +70,29 @@ bool mln_shared_recover(mln_alloc_t *shm)
     if (mln_journal_dirty(j))
         sh->repairs++;
     mln_journal_undo(j);
-    if (!mln_engine_rebuild(&shm->engine))
+    if (!mln_engine_rebuild(&pool->engine))
         goto failed;
     mln_journal_step_done(j); /* only now: a death before this recovers again */
     if (j->op == MLN_JOP_DESTROY) {
         mln_alloc_t *child = (mln_alloc_t *)j->subject;
-        if (!inside_region(shm, child))
+        if (!inside_region(pool, child))
             goto failed;
         if (j->stage == 0)
-            mln_shared_unlink_stage(shm, child);
-        free_tagged(shm, child);
-        mln_shared_destroy_end(shm);
+            mln_shared_unlink_stage(pool, child);
+        free_tagged(pool, child);
+        mln_shared_destroy_end(pool);
     }
-    if (check_shared(shm) == NULL)
+    if (check_shared(pool) == NULL)
         return true;
 failed:
     sh->failed = 1;
     return false;
 }
 
-bool mln_shared_ready(mln_alloc_t *shm)
+bool mln_shared_ready(mln_alloc_t *pool)
 {
-    struct mln_shared *sh = mln_shared_of(shm);
-    return !sh->failed && (!mln_journal_dirty(&sh->journal) || mln_shared_recover(shm));
+    struct mln_shared *sh = mln_shared_of(pool);
+    return !sh->failed && (!mln_journal_dirty(&sh->journal) || mln_shared_recover(pool));
 }
 
 int mln_shared_reclaim(mln_alloc_t *pool, unsigned long owner)

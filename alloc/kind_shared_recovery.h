@@ -12,12 +12,12 @@
  * finish, verify. Idempotent. Returns false and marks the pool failed when
  * the pool cannot be trusted.
  */
-bool mln_shared_recover(mln_alloc_t *shm);
+bool mln_shared_recover(mln_alloc_t *pool);
 
 /* Recover if a process died mid-operation; false if the pool has failed. */
-bool mln_shared_ready(mln_alloc_t *shm);
+bool mln_shared_ready(mln_alloc_t *pool);
 
 /* Destroy every sub-pool created by process `owner` (the caller holds the lock). */
-int mln_shared_reclaim(mln_alloc_t *shm, unsigned long owner);
+int mln_shared_reclaim(mln_alloc_t *pool, unsigned long owner);
 
 #endif /* MLN_ALLOC_KIND_SHARED_RECOVERY_H */

@@ -42,9 +42,9 @@ struct mln_shared {
 };
 
 /* The shared state of a pool of the shared kind. */
-static inline struct mln_shared *mln_shared_of(const mln_alloc_t *shm)
+static inline struct mln_shared *mln_shared_of(const mln_alloc_t *pool)
 {
-    return (struct mln_shared *)shm->kind_state;
+    return (struct mln_shared *)pool->kind_state;
 }
 
 #endif /* MLN_ALLOC_KIND_SHARED_STATE_H */

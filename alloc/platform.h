@@ -40,13 +40,13 @@ unsigned long mln_platform_owner_id(void);
 /*
  * Memory for a shared pool: at least *size bytes (updated to what was
  * granted) that this process and the children it forks afterwards see at the
- * same address; NULL when none can be had. mln_platform_shm_unmap lets it go
+ * same address; NULL when none can be had. mln_platform_shared_unmap lets it go
  * in the calling process (the others keep it), leaving the first bytes of
  * the region, which hold the pool's handle, reading as anything but a live
  * pool where the platform can (a stale handle is then refused, not a fault).
  */
-void *mln_platform_shm_map(size_t *size);
-void mln_platform_shm_unmap(void *mem, size_t size);
+void *mln_platform_shared_map(size_t *size);
+void mln_platform_shared_unmap(void *mem, size_t size);
 
 /* Report a broken invariant or a misuse and stop; never returns. */
 _Noreturn void mln_platform_panic(const char *message);

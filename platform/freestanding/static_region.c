@@ -40,13 +40,13 @@ void mln_platform_span_release(void *mem, size_t size)
     (void)size;
 }
 
-void *mln_platform_shm_map(size_t *size)
+void *mln_platform_shared_map(size_t *size)
 {
     (void)size;
     return NULL;
 }
 
-void mln_platform_shm_unmap(void *mem, size_t size)
+void mln_platform_shared_unmap(void *mem, size_t size)
 {
     (void)mem;
     (void)size;

@@ -12,7 +12,7 @@ shift || true
 out="${TMPDIR:-/tmp}/mlnpool-fuzz"
 mkdir -p "$out/corpus"
 sources=(alloc/*.c platform/posix/os_spans.c platform/posix/panic.c platform/posix/owner_id.c
-         platform/posix/shm.c platform/posix/shm_mutex.c tests/pool_probe.c)
+         platform/posix/shared_region.c platform/posix/shm_mutex.c tests/pool_probe.c)
 flags=(-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -I. -Ialloc -D_DEFAULT_SOURCE)
 objects=()
 for src in "${sources[@]}"; do

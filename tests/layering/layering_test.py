@@ -126,8 +126,8 @@ void *mln_platform_static_region(size_t *size) { (void)size; return NULL; }
 void *mln_platform_span_acquire(size_t *size) { return aligned_alloc(64, (*size + 63) & ~(size_t)63); }
 void mln_platform_span_release(void *mem, size_t size) { (void)size; free(mem); }
 unsigned long mln_platform_owner_id(void) { return 1; }
-void *mln_platform_shm_map(size_t *size) { (void)size; return NULL; }
-void mln_platform_shm_unmap(void *mem, size_t size) { (void)mem; (void)size; }
+void *mln_platform_shared_map(size_t *size) { (void)size; return NULL; }
+void mln_platform_shared_unmap(void *mem, size_t size) { (void)mem; (void)size; }
 void mln_platform_panic(const char *message) { (void)message; abort(); }
 static unsigned char region[65536];
 int main(void)

@@ -1,5 +1,5 @@
 /*
- * shm.c: memory for shared pools on POSIX: one MAP_SHARED | MAP_ANONYMOUS
+ * shared_region.c: memory for shared pools on POSIX: one MAP_SHARED | MAP_ANONYMOUS
  * region mapped before fork, so parent and children see it at the same
  * address.
  */
@@ -15,7 +15,7 @@ static size_t page_bytes(void)
     return page > 0 ? (size_t)page : 4096;
 }
 
-void *mln_platform_shm_map(size_t *size)
+void *mln_platform_shared_map(size_t *size)
 {
     size_t page = page_bytes();
     if (*size > SIZE_MAX - page)
@@ -36,7 +36,7 @@ void *mln_platform_shm_map(size_t *size)
  * reserved for the life of the process: 4 KiB of address space per shared
  * pool destroyed, and no memory (it is never written).
  */
-void mln_platform_shm_unmap(void *mem, size_t size)
+void mln_platform_shared_unmap(void *mem, size_t size)
 {
     size_t page = page_bytes();
     if (size <= page || mmap(mem, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
