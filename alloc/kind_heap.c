@@ -107,7 +107,7 @@ static void heap_leave(mln_alloc_t *parent) { (void)parent; }
  * holds the child's handle: see mln_pool_handle_offset). */
 static void *lend(mln_alloc_t *parent, size_t bytes, void *tag)
 {
-    mln_block_t *b = mln_pool_alloc_block(parent, bytes);
+    mln_block_t *b = mln_pool_alloc_uncached(parent, bytes);
     if (b == NULL)
         return NULL;
     b->link = tag != NULL ? tag : block_payload(b);
@@ -132,7 +132,7 @@ static void *heap_lend_span(mln_alloc_t *parent, size_t *bytes, mln_alloc_t *chi
 static void heap_take_back(mln_alloc_t *parent, void *mem, size_t bytes)
 {
     mln_pool_hide(parent, mem, bytes);
-    mln_pool_free_block(parent, block_from_payload(mem));
+    mln_pool_free_uncached(parent, block_from_payload(mem));
 }
 
 static void heap_disown(mln_alloc_t *parent, mln_alloc_t *child)

@@ -3,10 +3,12 @@
  */
 #include "alloc/pool_fast.h"
 
-/* A block taken for `pool` past its capacity goes back: rare, so out of line. */
+/* A block taken for `pool` past its capacity goes back, uncounted: rare, so
+ * out of line, and to the kind (the front cache's blocks never get here:
+ * their size is checked before they are taken). */
 static __attribute__((noinline, cold)) void refuse(mln_alloc_t *pool, mln_block_t *b)
 {
-    mln_pool_give_back(pool, b);
+    pool->kind->free(pool, b);
 }
 
 /*

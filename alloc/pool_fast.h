@@ -91,4 +91,23 @@ static MLN_HOT_INLINE void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b
     mln_pool_give_back(pool, b);
 }
 
+/*
+ * As mln_pool_alloc_block and mln_pool_free_block, for blocks the front
+ * cache rarely holds (a child's home or span, almost always larger than
+ * MLN_FRONT_CACHE_MAX): straight to the kind, so that these rare paths do
+ * not carry a copy of the inline fast path. Either way is correct: a block
+ * is found, or goes back, all the same.
+ */
+static inline mln_block_t *mln_pool_alloc_uncached(mln_alloc_t *pool, size_t bytes)
+{
+    return mln_pool_alloc_missed(pool, bytes, mln_engine_block_size(bytes));
+}
+
+static inline void mln_pool_free_uncached(mln_alloc_t *pool, mln_block_t *b)
+{
+    pool->frees++;
+    pool->bytes_in_use -= block_size(b);
+    pool->kind->free(pool, b);
+}
+
 #endif /* MLN_ALLOC_POOL_FAST_H */
