@@ -1,0 +1,52 @@
+#!/bin/bash
+# Deterministic counts beside the peer benchmark's timings: instructions,
+# simulated D1 and last-level data-cache misses per operation, for each
+# allocator and workload of bench/peers.c, under cachegrind.
+#
+#   ./tools/bench_counts.sh [workload ...]      (default: all of them)
+#
+# Each figure is the difference of two runs, of N and 2N operations, divided
+# by N: set-up (filling the live set, loading libraries) cancels, and what
+# remains is the operation itself plus the benchmark loop's own ~25
+# instructions (the random stream, the slot, one byte written), the same for
+# every allocator. The cache is the one cachegrind simulates for this host.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tools/bench_packages.sh
+install_bench_packages
+./tools/bazel build -c opt //bench:peers >&2
+peers="$(./tools/bazel info -c opt bazel-bin 2>/dev/null)/bench/peers"
+
+# workload, then N (small: cachegrind runs some 50 times slower)
+declare -A ops=([mixed_small]=200000 [mixed_wide]=100000 [large_live]=100000 [burst]=100000
+  [request]=4000 [realloc]=2000 [size_shift]=200000 [threads]=200000)
+order=(mixed_small mixed_wide large_live burst request realloc size_shift threads)
+[ $# -gt 0 ] && order=("$@")
+allocators=(mlnpool glibc mimalloc talloc APR)
+declare -A needs_free=([mixed_small]=1 [mixed_wide]=1 [large_live]=1 [realloc]=1 [size_shift]=1 [threads]=1)
+
+# "instructions d1_misses lld_misses" of one run
+counts() {
+  valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file=/dev/null \
+    "$peers" --workload "$1" --peer "$2" --rounds 1 --ops "$3" 2>&1 |
+    awk '/I +refs:/ { gsub(",", "", $4); i = $4 }
+         /D1 +misses:/ { gsub(",", "", $4); d = $4 }
+         /LLd misses:/ { gsub(",", "", $4); l = $4 }
+         END { print i, d, l }'
+}
+
+echo "| workload | allocator | instructions / op | D1 misses / op | LL misses / op |"
+echo "| --- | --- | ---: | ---: | ---: |"
+for workload in "${order[@]}"; do
+  n=${ops[$workload]:?unknown workload $workload}
+  for allocator in "${allocators[@]}"; do
+    if [ "$allocator" = APR ] && [ -n "${needs_free[$workload]:-}" ]; then
+      continue # APR pools free no single block
+    fi
+    echo "counting $workload / $allocator ..." >&2
+    read -r i1 d1 l1 < <(counts "$workload" "$allocator" "$n")
+    read -r i2 d2 l2 < <(counts "$workload" "$allocator" $((2 * n)))
+    awk -v w="$workload" -v a="$allocator" -v n="$n" -v i="$((i2 - i1))" -v d="$((d2 - d1))" \
+      -v l="$((l2 - l1))" 'BEGIN { printf "| %s | %s | %.0f | %.2f | %.3f |\n", w, a, i / n, d / n, l / n }'
+  done
+done
