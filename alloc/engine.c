@@ -145,24 +145,20 @@ static inline void trim_tail(mln_engine_t *e, mln_block_t *b, size_t size, bool 
 }
 
 /*
- * Take `size` bytes from the front of the wilderness: a bump allocation, the
- * fast path of a fresh span. What remains stays the wilderness.
+ * Take `size` bytes from the front of the wilderness for `owner`: a bump
+ * (mln_engine_carve), or all of it when too little would remain.
  */
-static inline void carve_wild(mln_engine_t *e, mln_block_t *b, size_t size)
+static inline void carve_wild(mln_engine_t *e, mln_block_t *b, size_t size, void *owner)
 {
     MLN_ASSERT(b == e->wild && block_size(b) >= size);
-    size_t rest = block_size(b) - size;
-    if (rest < MLN_BLOCK_MIN) { /* all of it */
-        e->wild = NULL;
-        block_clear_flag(b, MLN_FREE);
-        block_clear_flag(block_next(b), MLN_PREV_FREE);
+    if (block_size(b) - size >= MLN_BLOCK_MIN) {
+        mln_engine_carve(e, b, size, owner);
         return;
     }
-    b->head = size | (b->head & MLN_FIRST); /* used; the block before is used */
-    mln_block_t *w = block_next(b);
-    w->head = rest | MLN_FREE;
-    block_write_footer(w); /* the block after w keeps its MLN_PREV_FREE */
-    e->wild = w;
+    e->wild = NULL; /* all of it */
+    block_clear_flag(b, MLN_FREE);
+    block_clear_flag(block_next(b), MLN_PREV_FREE);
+    b->link = owner;
 }
 
 /* The out-of-line entry points of the helpers above. */
@@ -230,25 +226,21 @@ mln_block_t *mln_engine_add_span_used(mln_engine_t *e, void *mem, size_t size,
 mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner)
 {
     MLN_ASSERT(block_bytes >= MLN_BLOCK_MIN && (block_bytes & (MLN_ALIGN - 1)) == 0);
-    mln_block_t *b = e->wild;
-    if (e->fl_bitmap == 0 && b != NULL && block_size(b) >= block_bytes) {
-        /* Nothing in the bins: a fresh span being filled, the bump path. */
-        carve_wild(e, b, block_bytes);
-        b->link = owner;
-        return b;
-    }
+    mln_block_t *b = mln_engine_bump(e, block_bytes, owner, false);
+    if (b != NULL)
+        return b; /* nothing in the bins: a fresh span being filled */
     b = find(e, block_bytes);
     if (b == NULL)
         return NULL;
     MLN_ASSERT(block_size(b) >= block_bytes);
     if (b == e->wild) {
-        carve_wild(e, b, block_bytes);
-    } else {
-        bin_remove(e, b);
-        block_clear_flag(b, MLN_FREE);
-        block_clear_flag(block_next(b), MLN_PREV_FREE);
-        trim_tail(e, b, block_bytes, false);
+        carve_wild(e, b, block_bytes, owner);
+        return b;
     }
+    bin_remove(e, b);
+    block_clear_flag(b, MLN_FREE);
+    block_clear_flag(block_next(b), MLN_PREV_FREE);
+    trim_tail(e, b, block_bytes, false);
     b->link = owner;
     return b;
 }
@@ -258,8 +250,7 @@ mln_block_t *mln_engine_alloc_at_end(mln_engine_t *e, size_t block_bytes, void *
     mln_block_t *b = e->wild;
     if (b == NULL || block_size(b) < block_bytes)
         return mln_engine_alloc(e, block_bytes, owner);
-    carve_wild(e, b, block_bytes);
-    b->link = owner;
+    carve_wild(e, b, block_bytes, owner);
     return b;
 }
 

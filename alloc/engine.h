@@ -181,6 +181,46 @@ mln_block_t *mln_engine_add_span_used(mln_engine_t *e, void *mem, size_t size,
 mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner);
 
 /*
+ * Take exactly `block_bytes` from the front of the wilderness `w` (at
+ * least that plus MLN_BLOCK_MIN bytes), for `owner`: a bump. What remains
+ * stays the wilderness, with its footer, and the block after it keeps its
+ * MLN_PREV_FREE. Inline: also the pool layer's fast path while a pool fills
+ * its newest span (mln_engine_bump). O(1).
+ */
+static inline mln_block_t *mln_engine_carve(mln_engine_t *e, mln_block_t *w, size_t block_bytes,
+                                            void *owner)
+{
+    MLN_ASSERT(w == e->wild && block_size(w) >= block_bytes + MLN_BLOCK_MIN);
+    size_t rest = block_size(w) - block_bytes;
+    w->head = block_bytes | (w->head & MLN_FIRST); /* used; the block before is used */
+    w->link = owner;
+    mln_block_t *left = block_next(w);
+    left->head = rest | MLN_FREE;
+    block_write_footer(left);
+    e->wild = left;
+    return w;
+}
+
+/*
+ * A block of exactly `block_bytes` bumped off the wilderness, or NULL (then
+ * mln_engine_alloc). Without `before_reuse`, only while the bins are empty
+ * (a fresh span being filled, nothing freed to reuse first): what
+ * mln_engine_alloc would do in that state, in a few instructions. With it,
+ * even when freed blocks wait in the bins: they are reused once the
+ * wilderness is used up, before the engine's owner grows (the policy of
+ * short-lived pools: see struct mln_pool_policy). O(1).
+ */
+static inline mln_block_t *mln_engine_bump(mln_engine_t *e, size_t block_bytes, void *owner,
+                                           bool before_reuse)
+{
+    mln_block_t *w = e->wild;
+    if ((e->fl_bitmap != 0 && !before_reuse) || w == NULL ||
+        block_size(w) < block_bytes + MLN_BLOCK_MIN)
+        return NULL;
+    return mln_engine_carve(e, w, block_bytes, owner);
+}
+
+/*
  * As mln_engine_alloc, but from the wilderness when it is large enough: for
  * a block that is likely to grow again (a reallocation that had to move), so
  * that its next growth happens in place. O(1).

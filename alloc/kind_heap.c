@@ -16,6 +16,7 @@ static const struct mln_pool_policy root_policy = {
     .first_grow_bytes = 256 * KIB,
     .max_grow_bytes = 4096 * KIB,
     .large_block_bytes = 256 * KIB,
+    .bump_first = false, /* long-lived: reuse keeps the footprint near the live bytes */
 };
 
 /* Child pools: spans are blocks of the parent, so start small. */
@@ -24,6 +25,7 @@ static const struct mln_pool_policy child_policy = {
     .first_grow_bytes = 16 * KIB,
     .max_grow_bytes = 256 * KIB,
     .large_block_bytes = 64 * KIB,
+    .bump_first = true, /* most are short-lived: a request's, a task's */
 };
 
 /* ---- the pool's own blocks ---- */

@@ -19,6 +19,7 @@ static const struct mln_pool_policy fixed_policy = {
     .first_grow_bytes = 0,
     .max_grow_bytes = 0,
     .large_block_bytes = SIZE_MAX,
+    .bump_first = false, /* a region's wilderness is all the memory it has */
 };
 
 /*
@@ -144,6 +145,7 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
     pool->next_grow_bytes = policy->first_grow_bytes;
     pool->policy = policy;
     pool->large_block_bytes = policy->large_block_bytes;
+    pool->bump_first = policy->bump_first;
     pool->owner_id = 0;
     pool->release_region = NULL;
     pool->in_shared_memory = parent != NULL && parent->in_shared_memory;

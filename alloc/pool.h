@@ -36,6 +36,12 @@ struct mln_pool_policy {
     size_t first_grow_bytes;  /* first grown span; each next one doubles ... */
     size_t max_grow_bytes;    /* ... up to this */
     size_t large_block_bytes; /* blocks above this get a span of their own */
+    /* Allocate from the wilderness (a bump) before reusing freed blocks:
+     * for short-lived pools (a request's child), where a bump is the
+     * cheapest allocation there is and the freed blocks are soon dropped
+     * with the pool. Reuse waits until the wilderness is used up; the pool
+     * grows only when neither serves, so it holds no more memory for it. */
+    bool bump_first;
 };
 
 struct mln_pool_kind;
@@ -49,6 +55,7 @@ struct mln_pool_kind;
 struct mln_alloc_s {
     /* Read on every call: kept with the engine's hot fields in one line. */
     uint32_t magic;                   /* MLN_POOL_MAGIC while the pool lives */
+    bool bump_first;                  /* its policy's (in magic's padding on LP64) */
     const struct mln_pool_kind *kind; /* what its kind does differently */
     size_t large_block_bytes;  /* blocks above this get a span of their own */
     mln_engine_t engine;

@@ -67,6 +67,11 @@ static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_
     size_t block_bytes = mln_engine_block_size(bytes);
     if (block_bytes != 0 && !mln_pool_over_capacity(pool, block_bytes)) {
         mln_block_t *b = mln_front_cache_pop(&pool->front_cache, block_bytes, pool);
+        /* Else a bump off the wilderness (exactly block_bytes too): while
+         * the pool fills a fresh span with nothing freed to reuse, or at
+         * once in a pool whose policy bumps first. */
+        if (b == NULL && pool->kind->engine_direct)
+            b = mln_engine_bump(&pool->engine, block_bytes, pool, pool->bump_first);
         if (b != NULL) {
             mln_pool_count_allocation(pool, pool->bytes_in_use + block_bytes);
             return b;
