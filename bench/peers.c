@@ -6,7 +6,7 @@
  * inside the timed loop (bench/peers.h), identical for every allocator.
  *
  *   ./tools/bench_peers.sh                         the whole table (installs the peers)
- *   bazel-bin/bench/peers [--workload W] [--peer P] [--ops N] [--rounds R]
+ *   bazel-bin/bench/peers [--workload W[,W...]] [--peer P] [--ops N] [--rounds R]
  *
  * Prints, per workload, each allocator's median ns/op and the ratio glibc
  * time / its time (above 1: faster than glibc), then the table in markdown.
@@ -266,7 +266,7 @@ int main(int argc, char **argv)
     static double medians[WORKLOADS][MAX_PEERS];
     for (int w = 0; w < WORKLOADS; w++) {
         const struct workload *work = &workloads[w];
-        if (only_workload != NULL && strcmp(work->name, only_workload) != 0)
+        if (only_workload != NULL && strstr(only_workload, work->name) == NULL)
             continue;
         uint64_t n = ops != 0 ? ops : work->ops;
         double ns[MAX_PEERS][MAX_ROUNDS];
@@ -309,7 +309,7 @@ int main(int argc, char **argv)
         if (strcmp(peers[i].name, "glibc") == 0)
             glibc_at = i;
     for (int w = 0; w < WORKLOADS; w++) {
-        if (only_workload != NULL && strcmp(workloads[w].name, only_workload) != 0)
+        if (only_workload != NULL && strstr(only_workload, workloads[w].name) == NULL)
             continue;
         printf("| %s |", workloads[w].what);
         for (int i = 0; i < count; i++) {

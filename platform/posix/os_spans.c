@@ -9,16 +9,21 @@
  * and handed out again: O(1) under one mutex, since root pools in different
  * threads share the cache.
  *
- * Within reason: the first CACHE_HOT_BYTES stay as they are; beyond that, a
- * cached span is marked MADV_FREE, so the kernel may take its pages back
- * under memory pressure while a reuse before then costs no fault; beyond
- * CACHE_MAX_BYTES, spans are unmapped.
+ * Within reason: the CACHE_HOT_BYTES given back most recently stay as they
+ * are; a span that falls out of them (the oldest hot one, when a newer one
+ * comes in) is marked MADV_FREE, so the kernel may take its pages back while
+ * a reuse before then costs no fault; beyond CACHE_MAX_BYTES, spans are
+ * unmapped. Recency, not arrival, decides what stays hot: spans a finished
+ * workload left behind must not keep the next one's spans cold (they did:
+ * a pool that freed and refilled 50 MB after a larger workload faulted its
+ * pages back in on every refill, 20 times slower; bench/peers, size_shift).
  *
  * Around fork the lock is taken and released (pthread_atfork), so that a
  * child forked while another thread was inside the cache does not inherit a
  * held lock.
  */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -29,16 +34,19 @@
 #define CACHE_MAX_BYTES ((size_t)1 << 30)
 enum { BUCKETS = sizeof(size_t) * 8 };
 
-/* Written into the first bytes of a cached span. */
+/* Written into the first bytes of a cached span (the page MADV_FREE spares). */
 struct cached_span {
-    struct cached_span *next;
+    struct cached_span *next;          /* down its bucket's stack */
+    struct cached_span *newer, *older; /* the hot list, while hot */
     size_t size;
+    bool cold; /* marked MADV_FREE */
 };
 
 static struct {
     pthread_mutex_t lock;
-    size_t bytes;
+    size_t bytes, hot_bytes;
     struct cached_span *bucket[BUCKETS];
+    struct cached_span *newest, *oldest; /* the hot spans, by when they came */
 } cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static void cache_lock(void) { pthread_mutex_lock(&cache.lock); }
@@ -57,11 +65,18 @@ static unsigned floor_log2(size_t x)
     return (unsigned)(sizeof(unsigned long long) * 8 - 1) - (unsigned)__builtin_clzll(x);
 }
 
+static void hot_unlink(struct cached_span *span)
+{
+    *(span->newer != NULL ? &span->newer->older : &cache.newest) = span->older;
+    *(span->older != NULL ? &span->older->newer : &cache.oldest) = span->newer;
+    cache.hot_bytes -= span->size;
+}
+
 /*
  * A cached span of at least *size bytes: from the bucket holding *size, if
  * its top span is large enough, else from the next bucket up, whose spans
  * all are (and are less than four times the request: bucket k holds the
- * sizes in [2^k, 2^(k+1))).
+ * sizes in [2^k, 2^(k+1))). The top of a bucket is the span that came last.
  */
 static void *cache_take(size_t *size)
 {
@@ -74,34 +89,43 @@ static void *cache_take(size_t *size)
     }
     if (span != NULL) {
         cache.bucket[k] = span->next;
-        __atomic_store_n(&cache.bytes, cache.bytes - span->size, __ATOMIC_RELAXED);
+        if (!span->cold)
+            hot_unlink(span);
+        cache.bytes -= span->size;
         *size = span->size;
     }
     cache_unlock();
     return span;
 }
 
-/* Keep a span if the cache has room; returns whether it was kept. */
+/*
+ * Keep a span if the cache has room; returns whether it was kept. The spans
+ * that fall out of the hot bytes are marked under the lock, while no one
+ * can take them: MADV_FREE may drop any page not written after it, so a
+ * write that came first would be lost. O(1) amortised: a span is marked at
+ * most once per stay.
+ */
 static int cache_put(void *mem, size_t size)
 {
-    /* Cold spans are marked before they enter the cache, while no one else
-     * can write to them: MADV_FREE may drop any page not written after it.
-     * The first page, which holds the cache's header, is left alone. The
-     * unlocked read of the total only steers this heuristic. */
-    size_t total = __atomic_load_n(&cache.bytes, __ATOMIC_RELAXED);
-    if (total + size > CACHE_MAX_BYTES)
-        return 0;
-    if (total + size > CACHE_HOT_BYTES && size > page_size())
-        madvise((char *)mem + page_size(), size - page_size(), MADV_FREE);
     cache_lock();
     int kept = cache.bytes + size <= CACHE_MAX_BYTES;
     if (kept) {
         struct cached_span *span = mem;
         unsigned k = floor_log2(size);
-        span->size = size;
-        span->next = cache.bucket[k];
+        *span = (struct cached_span){.next = cache.bucket[k], .older = cache.newest, .size = size};
         cache.bucket[k] = span;
-        __atomic_store_n(&cache.bytes, cache.bytes + size, __ATOMIC_RELAXED);
+        *(cache.newest != NULL ? &cache.newest->newer : &cache.oldest) = span;
+        cache.newest = span;
+        cache.bytes += size;
+        cache.hot_bytes += size;
+        size_t page = page_size();
+        while (cache.hot_bytes > CACHE_HOT_BYTES) {
+            struct cached_span *cooled = cache.oldest;
+            hot_unlink(cooled);
+            cooled->cold = true;
+            if (cooled->size > page)
+                madvise((char *)cooled + page, cooled->size - page, MADV_FREE);
+        }
     }
     cache_unlock();
     return kept;
