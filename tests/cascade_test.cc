@@ -133,6 +133,48 @@ TEST(Cascade, ChildPerRequestChurnDoesNotGrowTheParent) {
   mln_alloc_destroy(root);
 }
 
+// A child pool bumps first: a freed block waits while the wilderness lasts
+// (the cheapest allocation there is, for pools that mostly die whole), and
+// is reused once it is used up, before the child takes another span. A root
+// pool reuses first. Blocks of 1000 bytes: above the front cache's sizes.
+TEST(Cascade, ChildPoolsBumpFirstAndReuseBeforeGrowing) {
+  mln_alloc_t *root = mln_alloc_init(nullptr);
+  void *r1 = mln_alloc_m(root, 1000);
+  void *r2 = mln_alloc_m(root, 1000);  // keeps r1 from merging into the wilderness
+  mln_alloc_free(r1);
+  EXPECT_EQ(mln_alloc_m(root, 1000), r1);  // root: the freed block first
+
+  mln_alloc_t *child = mln_alloc_init(root);
+  ASSERT_NE(child, nullptr);
+  void *c1 = mln_alloc_m(child, 1000);
+  void *c2 = mln_alloc_m(child, 1000);
+  mln_alloc_free(c1);
+  void *c3 = mln_alloc_m(child, 1000);
+  EXPECT_NE(c3, c1);                        // child: a bump instead
+  EXPECT_GT((char *)c3, (char *)c2);        // from the wilderness, after c2
+
+  // Fill the child until it would need a new span; the freed block is
+  // taken before that happens.
+  size_t spans = probe_span_count(child);
+  bool reused = false;
+  std::vector<void *> blocks;
+  while (probe_span_count(child) == spans) {
+    void *p = mln_alloc_m(child, 1000);
+    ASSERT_NE(p, nullptr);
+    if (p == c1) {
+      reused = true;
+      break;
+    }
+    blocks.push_back(p);
+  }
+  EXPECT_TRUE(reused) << "the child grew before reusing its freed block";
+  EXPECT_EQ(probe_span_count(child), spans);
+  ExpectClean(root);
+  mln_alloc_destroy(child);
+  mln_alloc_free(r2);
+  mln_alloc_destroy(root);
+}
+
 TEST(Cascade, ChildOfAChildIsFreedByPlainFree) {
   mln_alloc_t *root = mln_alloc_init(nullptr);
   mln_alloc_t *a = mln_alloc_init(root);
