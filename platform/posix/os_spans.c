@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "alloc/platform.h"
+#include "platform/posix/span_cache.h"
 
 #define CACHE_HOT_BYTES ((size_t)128 << 20)
 #define CACHE_MAX_BYTES ((size_t)1 << 30)
@@ -45,6 +46,7 @@ struct cached_span {
 static struct {
     pthread_mutex_t lock;
     size_t bytes, hot_bytes;
+    size_t cold_taken; /* spans handed out after being marked: for tests */
     struct cached_span *bucket[BUCKETS];
     struct cached_span *newest, *oldest; /* the hot spans, by when they came */
 } cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
@@ -91,6 +93,8 @@ static void *cache_take(size_t *size)
         cache.bucket[k] = span->next;
         if (!span->cold)
             hot_unlink(span);
+        else
+            cache.cold_taken++;
         cache.bytes -= span->size;
         *size = span->size;
     }
@@ -129,6 +133,14 @@ static int cache_put(void *mem, size_t size)
     }
     cache_unlock();
     return kept;
+}
+
+size_t mln_posix_span_cache_cold_taken(void)
+{
+    cache_lock();
+    size_t taken = cache.cold_taken;
+    cache_unlock();
+    return taken;
 }
 
 /* Root and shared pools get memory from the OS here: no static region. */
