@@ -230,9 +230,12 @@ mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner)
     if (b != NULL)
         return b; /* nothing in the bins: a fresh span being filled */
     b = find(e, block_bytes);
-    if (b == NULL)
-        return NULL;
-    MLN_ASSERT(block_size(b) >= block_bytes);
+    return b == NULL ? NULL : mln_engine_alloc_found(e, b, block_bytes, owner);
+}
+
+mln_block_t *mln_engine_alloc_found(mln_engine_t *e, mln_block_t *b, size_t block_bytes, void *owner)
+{
+    MLN_ASSERT(b == find(e, block_bytes) && block_size(b) >= block_bytes);
     if (b == e->wild) {
         carve_wild(e, b, block_bytes, owner);
         return b;

@@ -259,6 +259,10 @@ bool mln_engine_rebuild(mln_engine_t *e);
 /* The block mln_engine_alloc(e, block_bytes, ...) would take, or NULL. O(1), changes nothing. */
 mln_block_t *mln_engine_find(const mln_engine_t *e, size_t block_bytes);
 
+/* Allocate `b`, just returned by mln_engine_find(e, block_bytes) with no
+ * change to `e` since: mln_engine_alloc without searching again. O(1). */
+mln_block_t *mln_engine_alloc_found(mln_engine_t *e, mln_block_t *b, size_t block_bytes, void *owner);
+
 /*
  * Payload bytes of the largest free block: the wilderness, or a member of
  * the highest non-empty bin (every block there is larger than any block in a

@@ -21,21 +21,6 @@ void mln_journal_init(mln_journal_t *j)
     j->saved = 0;
 }
 
-void mln_journal_save(mln_journal_t *j, void *word)
-{
-    uintptr_t n = j->saved;
-    for (uintptr_t i = 0; i < n; i++)
-        if (j->undo[i].addr == word)
-            return; /* the first saved value is the one from before the step */
-    if (n >= MLN_JOURNAL_SLOTS)
-        mln_panic("journal: a step saves more words than it has slots");
-    j->undo[n].addr = word;
-    j->undo[n].old = *(volatile uintptr_t *)word;
-    COMPILER_FENCE();
-    j->saved = n + 1;
-    COMPILER_FENCE();
-}
-
 void mln_journal_step_done(mln_journal_t *j)
 {
     COMPILER_FENCE();
@@ -53,6 +38,6 @@ void mln_journal_undo(mln_journal_t *j)
     uintptr_t n = j->saved;
     if (n > MLN_JOURNAL_SLOTS)
         n = MLN_JOURNAL_SLOTS; /* a torn count: recovery's check decides */
-    while (n-- > 0)
+    while (n-- > 0) /* last saved first: a word saved twice ends as it was */
         *(volatile uintptr_t *)j->undo[n].addr = j->undo[n].old;
 }
