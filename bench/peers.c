@@ -205,14 +205,14 @@ static const struct workload {
     const char *name, *what;
     uint64_t (*run)(const struct peer *p, uint64_t ops);
     uint64_t ops;
-    bool needs_free, needs_realloc;
+    bool needs_free, needs_realloc, needs_children;
 } workloads[] = {
     {"mixed_small", "mixed 8-512 B, 1k live (ns per free+alloc)", mixed_small, 5000000, true, false},
     {"mixed_wide", "mixed 16 B-4 KiB, 100k live (ns per free+alloc)", mixed_wide, 2000000, true, false},
     {"large_live", "mixed 16-256 B, 1M live (ns per free+alloc)", large_live, 2000000, true, false},
     {"burst", "burst: 1M blocks of 16-255 B, then drop (ns per block)", burst, 1000000, false, false},
     {"request", "request: child, 50 blocks, 10 freed early, drop (ns per request)", request, 100000, false,
-     false},
+     false, true},
     {"realloc", "realloc chain 16 B -> 64 KiB (ns per chain)", realloc_chain, 50000, true, true},
     {"size_shift", "size shift: 100k of one size, all freed, next size (ns per op)", size_shift, 2000000,
      true, false},
@@ -223,7 +223,8 @@ enum { WORKLOADS = sizeof workloads / sizeof workloads[0] };
 
 static bool peer_can(const struct peer *p, const struct workload *w)
 {
-    return (!w->needs_free || p->free != NULL) && (!w->needs_realloc || p->realloc != NULL);
+    return (!w->needs_free || p->free != NULL) && (!w->needs_realloc || p->realloc != NULL) &&
+           (!w->needs_children || p->child_new != NULL);
 }
 
 static int compare_double(const void *a, const void *b)

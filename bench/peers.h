@@ -17,7 +17,7 @@ struct peer {
     /* A fresh heap / pool / context, and one below `parent` (a request's
      * pool). Allocators without hierarchy make an independent one. */
     void *(*heap_new)(void);
-    void *(*child_new)(void *parent);
+    void *(*child_new)(void *parent); /* NULL: none (workloads that need it skip the peer) */
     /* Let a heap go. With drops_blocks, every block in it goes too;
      * without (glibc), the workload frees each block first. */
     void (*heap_drop)(void *heap);

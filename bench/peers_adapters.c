@@ -2,6 +2,8 @@
  * peers_adapters.c: each allocator of bench/peers behind struct peer.
  *
  *   mlnpool          pools: mln_alloc_init(parent), _m, _free, _re, _destroy
+ *   mlnpool-shared   a shared pool used directly, its robust mutex around
+ *                    every call (no children: skipped where a workload needs them)
  *   glibc            malloc, free, realloc (no heaps: blocks are freed one by one)
  *   mimalloc heaps   mi_heap_new, mi_heap_malloc, mi_free, mi_heap_realloc,
  *                    mi_heap_destroy; loaded with dlopen(RTLD_LOCAL), since
@@ -29,6 +31,58 @@ static void pool_drop(void *heap) { mln_alloc_destroy(heap); }
 static void *pool_alloc(void *heap, size_t n) { return mln_alloc_m(heap, n); }
 static void pool_free(void *heap, void *p) { (void)heap; mln_alloc_free(p); }
 static void *pool_realloc(void *heap, void *p, size_t n) { return mln_alloc_re(heap, p, n); }
+
+/* ---- mlnpool's shared pools, used directly: the ready-made robust mutex
+ * taken around every call, as processes sharing one pool would ---- */
+
+struct shared_heap {
+    mln_alloc_t *pool;
+    void *locker;
+};
+
+static void *shared_new(void)
+{
+    struct shared_heap *h = malloc(sizeof *h);
+    h->locker = mln_alloc_shm_mutex_create();
+    struct mln_alloc_shm_attr_s attr = {(mln_size_t)512 << 20, h->locker, mln_alloc_shm_mutex_lock,
+                                        mln_alloc_shm_mutex_unlock};
+    h->pool = mln_alloc_shm_init(&attr);
+    return h;
+}
+
+static void shared_drop(void *heap)
+{
+    struct shared_heap *h = heap;
+    mln_alloc_destroy(h->pool);
+    mln_alloc_shm_mutex_destroy(h->locker);
+    free(h);
+}
+
+static void *shared_alloc(void *heap, size_t n)
+{
+    struct shared_heap *h = heap;
+    mln_alloc_shm_mutex_lock(h->locker);
+    void *p = mln_alloc_m(h->pool, n);
+    mln_alloc_shm_mutex_unlock(h->locker);
+    return p;
+}
+
+static void shared_free(void *heap, void *p)
+{
+    struct shared_heap *h = heap;
+    mln_alloc_shm_mutex_lock(h->locker);
+    mln_alloc_free(p);
+    mln_alloc_shm_mutex_unlock(h->locker);
+}
+
+static void *shared_realloc(void *heap, void *p, size_t n)
+{
+    struct shared_heap *h = heap;
+    mln_alloc_shm_mutex_lock(h->locker);
+    void *q = mln_alloc_re(h->pool, p, n);
+    mln_alloc_shm_mutex_unlock(h->locker);
+    return q;
+}
 
 /* ---- glibc ---- */
 
@@ -110,6 +164,8 @@ int peers_load(struct peer *out)
         printf("(mimalloc heaps: libmimalloc.so.2 not found; install libmimalloc2.0)\n");
     out[n++] = (struct peer){"talloc", talloc_root, talloc_child, talloc_drop, true,
                              talloc_alloc, talloc_free_block, talloc_resize};
+    out[n++] = (struct peer){"mlnpool-shared", shared_new, NULL, shared_drop, true,
+                             shared_alloc, shared_free, shared_realloc};
     if (apr_initialize() == APR_SUCCESS)
         out[n++] = (struct peer){"APR", apr_new, apr_child, apr_drop, true, apr_alloc, NULL, NULL};
     else

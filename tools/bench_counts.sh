@@ -22,7 +22,7 @@ declare -A ops=([mixed_small]=200000 [mixed_wide]=100000 [large_live]=100000 [bu
   [request]=4000 [realloc]=2000 [size_shift]=200000 [threads]=200000)
 order=(mixed_small mixed_wide large_live burst request realloc size_shift threads)
 [ $# -gt 0 ] && order=("$@")
-allocators=(mlnpool glibc mimalloc talloc APR)
+allocators=(mlnpool mlnpool-shared glibc mimalloc talloc APR)
 declare -A needs_free=([mixed_small]=1 [mixed_wide]=1 [large_live]=1 [realloc]=1 [size_shift]=1 [threads]=1)
 
 # "instructions d1_misses lld_misses" of one run
@@ -42,6 +42,9 @@ for workload in "${order[@]}"; do
   for allocator in "${allocators[@]}"; do
     if [ "$allocator" = APR ] && [ -n "${needs_free[$workload]:-}" ]; then
       continue # APR pools free no single block
+    fi
+    if [ "$allocator" = mlnpool-shared ] && [ "$workload" = request ]; then
+      continue # a shared pool used directly has no children
     fi
     echo "counting $workload / $allocator ..." >&2
     read -r i1 d1 l1 < <(counts "$workload" "$allocator" "$n")
