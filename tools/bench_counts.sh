@@ -4,6 +4,8 @@
 # allocator and workload of bench/peers.c, under cachegrind.
 #
 #   ./tools/bench_counts.sh [workload ...]      (default: all of them)
+#   ./tools/bench_counts.sh --readme             all, and rewrite the README's
+#                                                count table (tools/bench_counts_table.py)
 #
 # Each figure is the difference of two runs, of N and 2N operations, divided
 # by N: set-up (filling the live set, loading libraries) cancels, and what
@@ -12,6 +14,11 @@
 # every allocator. The cache is the one cachegrind simulates for this host.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+readme=""
+if [ "${1:-}" = --readme ]; then
+  readme=README.md
+  shift
+fi
 source tools/bench_packages.sh
 install_bench_packages
 ./tools/bazel build -c opt //bench:peers >&2
@@ -35,6 +42,9 @@ counts() {
          END { print i, d, l }'
 }
 
+long="$(mktemp)"
+trap 'rm -f "$long"' EXIT
+{
 echo "| workload | allocator | instructions / op | D1 misses / op | LL misses / op |"
 echo "| --- | --- | ---: | ---: | ---: |"
 for workload in "${order[@]}"; do
@@ -53,3 +63,7 @@ for workload in "${order[@]}"; do
       -v l="$((l2 - l1))" 'BEGIN { printf "| %s | %s | %.0f | %.2f | %.3f |\n", w, a, i / n, d / n, l / n }'
   done
 done
+} | tee "$long"
+if [ -n "$readme" ]; then
+  python3 tools/bench_counts_table.py "$long" "$readme" >/dev/null
+fi
