@@ -223,19 +223,10 @@ mln_block_t *mln_engine_add_span_used(mln_engine_t *e, void *mem, size_t size,
     return b;
 }
 
-mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner)
+/* Allocate `b`, the block find() chose for `block_bytes`. */
+static inline mln_block_t *take_found(mln_engine_t *e, mln_block_t *b, size_t block_bytes, void *owner)
 {
-    MLN_ASSERT(block_bytes >= MLN_BLOCK_MIN && (block_bytes & (MLN_ALIGN - 1)) == 0);
-    mln_block_t *b = mln_engine_bump(e, block_bytes, owner, false);
-    if (b != NULL)
-        return b; /* nothing in the bins: a fresh span being filled */
-    b = find(e, block_bytes);
-    return b == NULL ? NULL : mln_engine_alloc_found(e, b, block_bytes, owner);
-}
-
-mln_block_t *mln_engine_alloc_found(mln_engine_t *e, mln_block_t *b, size_t block_bytes, void *owner)
-{
-    MLN_ASSERT(b == find(e, block_bytes) && block_size(b) >= block_bytes);
+    MLN_ASSERT(block_size(b) >= block_bytes);
     if (b == e->wild) {
         carve_wild(e, b, block_bytes, owner);
         return b;
@@ -246,6 +237,22 @@ mln_block_t *mln_engine_alloc_found(mln_engine_t *e, mln_block_t *b, size_t bloc
     trim_tail(e, b, block_bytes, false);
     b->link = owner;
     return b;
+}
+
+mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner)
+{
+    MLN_ASSERT(block_bytes >= MLN_BLOCK_MIN && (block_bytes & (MLN_ALIGN - 1)) == 0);
+    mln_block_t *b = mln_engine_bump(e, block_bytes, owner, false);
+    if (b != NULL)
+        return b; /* nothing in the bins: a fresh span being filled */
+    b = find(e, block_bytes);
+    return b == NULL ? NULL : take_found(e, b, block_bytes, owner);
+}
+
+mln_block_t *mln_engine_alloc_found(mln_engine_t *e, mln_block_t *b, size_t block_bytes, void *owner)
+{
+    MLN_ASSERT(b == find(e, block_bytes));
+    return take_found(e, b, block_bytes, owner);
 }
 
 mln_block_t *mln_engine_alloc_at_end(mln_engine_t *e, size_t block_bytes, void *owner)
