@@ -17,7 +17,7 @@ static int compare_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static double median(double *v, int n)
+double bench_median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, compare_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
@@ -35,8 +35,8 @@ double bench_compare(const char *name, uint64_t ops_per_round, bench_round_fn ro
         libc_ns[i] = (double)round(0) / (double)ops_per_round;
         printf("  %5d   %13.2f   %11.2f\n", i + 1, pool_ns[i], libc_ns[i]);
     }
-    double pool = median(pool_ns, BENCH_ROUNDS);
-    double libc = median(libc_ns, BENCH_ROUNDS);
+    double pool = bench_median(pool_ns, BENCH_ROUNDS);
+    double libc = bench_median(libc_ns, BENCH_ROUNDS);
     double ratio = libc / pool;
     printf("  median  %13.2f   %11.2f\n", pool, libc);
     printf("%s: mlnpool %.2f ns/op, glibc %.2f ns/op, ratio %.2fx (glibc/mlnpool)\n",

@@ -18,6 +18,9 @@
 /* Monotonic time in nanoseconds. */
 uint64_t bench_now_ns(void);
 
+/* The median of the n values at v (sorts them). */
+double bench_median(double *v, int n);
+
 /* xorshift64*: cheap and identical for both sides of a comparison. */
 static inline uint64_t bench_rand(uint64_t *state)
 {

@@ -17,20 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench/harness.h"
 #include "bench/peers.h"
 
 #define SEED 0x9E3779B97F4A7C15ull
 #define MAX_PEERS 8
 #define MAX_ROUNDS 15
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* Every block of `slots` and the heap go: at once where the allocator can. */
 static void release(const struct peer *p, void *heap, void **slots, size_t count)
@@ -51,7 +44,7 @@ static uint64_t mixed(const struct peer *p, uint64_t ops, uint32_t live, uint32_
     uint64_t s = seed;
     for (uint32_t i = 0; i < live; i++)
         slots[i] = p->alloc(heap, lo + stream_below((uint32_t)stream_next(&s), span));
-    uint64_t start = now_ns();
+    uint64_t start = bench_now_ns();
     for (uint64_t i = 0; i < ops; i++) {
         uint64_t r = stream_next(&s);
         uint32_t slot = stream_below((uint32_t)r, live);
@@ -60,7 +53,7 @@ static uint64_t mixed(const struct peer *p, uint64_t ops, uint32_t live, uint32_
         *block = (char)i; /* touch it, as a program would */
         slots[slot] = block;
     }
-    uint64_t elapsed = now_ns() - start;
+    uint64_t elapsed = bench_now_ns() - start;
     release(p, heap, slots, live);
     free(slots);
     return elapsed;
@@ -75,7 +68,7 @@ static uint64_t burst(const struct peer *p, uint64_t ops)
 {
     void **slots = malloc(ops * sizeof *slots);
     uint64_t s = SEED;
-    uint64_t start = now_ns();
+    uint64_t start = bench_now_ns();
     void *heap = p->heap_new();
     for (uint64_t i = 0; i < ops; i++) {
         char *block = p->alloc(heap, 16 + stream_below((uint32_t)stream_next(&s), 240));
@@ -83,7 +76,7 @@ static uint64_t burst(const struct peer *p, uint64_t ops)
         slots[i] = block;
     }
     release(p, heap, slots, ops);
-    uint64_t elapsed = now_ns() - start;
+    uint64_t elapsed = bench_now_ns() - start;
     free(slots);
     return elapsed;
 }
@@ -99,7 +92,7 @@ static uint64_t request(const struct peer *p, uint64_t ops)
 {
     void *root = p->heap_new();
     uint64_t s = SEED;
-    uint64_t start = now_ns();
+    uint64_t start = bench_now_ns();
     for (uint64_t r = 0; r < ops; r++) {
         void *held[PER_REQUEST];
         size_t count = 0;
@@ -119,7 +112,7 @@ static uint64_t request(const struct peer *p, uint64_t ops)
         }
         release(p, child, held, count);
     }
-    uint64_t elapsed = now_ns() - start;
+    uint64_t elapsed = bench_now_ns() - start;
     p->heap_drop(root);
     return elapsed;
 }
@@ -133,7 +126,7 @@ static uint64_t realloc_chain(const struct peer *p, uint64_t ops)
     uint64_t s = SEED;
     for (int i = 0; i < 64; i++)
         others[i] = p->alloc(heap, 16 + stream_below((uint32_t)stream_next(&s), 1000));
-    uint64_t start = now_ns();
+    uint64_t start = bench_now_ns();
     for (uint64_t i = 0; i < ops; i++) {
         size_t n = 16 + stream_below((uint32_t)stream_next(&s), 16);
         char *block = p->alloc(heap, n);
@@ -145,7 +138,7 @@ static uint64_t realloc_chain(const struct peer *p, uint64_t ops)
         }
         p->free(heap, block);
     }
-    uint64_t elapsed = now_ns() - start;
+    uint64_t elapsed = bench_now_ns() - start;
     release(p, heap, others, 64);
     return elapsed;
 }
@@ -158,7 +151,7 @@ static uint64_t size_shift(const struct peer *p, uint64_t ops)
     void **slots = malloc(PHASE * sizeof *slots);
     void *heap = p->heap_new();
     uint64_t s = SEED;
-    uint64_t start = now_ns();
+    uint64_t start = bench_now_ns();
     for (uint64_t done = 0; done < ops; done += 2 * PHASE) {
         size_t n = 16 + stream_below((uint32_t)stream_next(&s), 1024);
         for (int i = 0; i < PHASE; i++) {
@@ -169,7 +162,7 @@ static uint64_t size_shift(const struct peer *p, uint64_t ops)
         for (int i = 0; i < PHASE; i++)
             p->free(heap, slots[i]);
     }
-    uint64_t elapsed = now_ns() - start;
+    uint64_t elapsed = bench_now_ns() - start;
     p->heap_drop(heap);
     free(slots);
     return elapsed;
@@ -193,12 +186,12 @@ static uint64_t two_threads(const struct peer *p, uint64_t ops)
 {
     pthread_t threads[2];
     struct thread_job jobs[2] = {{p, ops / 2, SEED}, {p, ops / 2, SEED ^ 0x5555}};
-    uint64_t start = now_ns();
+    uint64_t start = bench_now_ns();
     for (int i = 0; i < 2; i++)
         pthread_create(&threads[i], NULL, thread_main, &jobs[i]);
     for (int i = 0; i < 2; i++)
         pthread_join(threads[i], NULL);
-    return now_ns() - start;
+    return bench_now_ns() - start;
 }
 
 static const struct workload {
@@ -225,18 +218,6 @@ static bool peer_can(const struct peer *p, const struct workload *w)
 {
     return (!w->needs_free || p->free != NULL) && (!w->needs_realloc || p->realloc != NULL) &&
            (!w->needs_children || p->child_new != NULL);
-}
-
-static int compare_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, compare_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int main(int argc, char **argv)
@@ -281,7 +262,7 @@ int main(int argc, char **argv)
         printf("%s: %s, %d rounds of %llu\n", work->name, work->what, rounds, (unsigned long long)n);
         double glibc = 0;
         for (int i = 0; i < count; i++) {
-            medians[w][i] = median(ns[i], rounds);
+            medians[w][i] = bench_median(ns[i], rounds);
             if (strcmp(peers[i].name, "glibc") == 0)
                 glibc = medians[w][i];
         }
