@@ -61,8 +61,7 @@ mln_alloc_t *mln_alloc_init_capacity(mln_alloc_t *parent, mln_size_t capacity)
 static void release_to_static_region(void *mem, size_t size)
 {
     (void)size;
-    mln_alloc_t *pool = (mln_alloc_t *)((char *)mem + mln_pool_handle_offset(NULL));
-    pool->magic = MLN_POOL_DEAD;
+    mln_pool_at_home(mem, NULL)->magic = MLN_POOL_DEAD;
     mln_alloc_free(mem);
 }
 

@@ -65,7 +65,6 @@ static inline void mln_journal_save(mln_journal_t *j, void *word)
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
 }
 
-
 /* The current step is complete: forget its saved words. */
 void mln_journal_step_done(mln_journal_t *j);
 

@@ -7,7 +7,6 @@
 
 #include "alloc/kind_shared_journal.h"
 #include "alloc/kind_shared_recovery.h"
-
 #include "alloc/platform.h"
 
 static const struct mln_pool_kind shared_kind;
@@ -24,7 +23,7 @@ bool mln_shared_enter(mln_alloc_t *pool)
     struct mln_shared *sh = mln_shared_of(pool);
     if (sh->failed || sh->lock(sh->locker) != 0)
         return false; /* no lock taken, so none to give back */
-    if (!sh->failed && (!mln_journal_dirty(&sh->journal) || mln_shared_recover(pool))) {
+    if (mln_shared_ready(pool)) { /* recovered first if the last holder died */
         sh->holder = mln_platform_owner_id();
         return true;
     }

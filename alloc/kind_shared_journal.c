@@ -67,4 +67,3 @@ void mln_shared_destroy_end(mln_alloc_t *pool)
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
     mln_shared_of(pool)->journal.op = MLN_JOP_NONE;
 }
-

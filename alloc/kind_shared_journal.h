@@ -8,8 +8,7 @@
 #include "alloc/kind_shared_state.h"
 
 /*
- * Journaled engine operations (kind_shared_journal.c); the caller holds the
- * lock. `tag` is the
+ * Journaled engine operations; the caller holds the lock. `tag` is the
  * block's owner: the shared pool, a sub-pool, or NULL for "the block's own
  * payload" (a sub-pool's home, which holds the sub-pool itself). Take leaves
  * its step open (the kind closes it once the operation is whole); give

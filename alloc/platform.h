@@ -13,7 +13,7 @@
 /*
  * The memory of a platform with no OS to ask (firmware): one static region,
  * its size in *size, handed over whole. The core runs it as a region pool of
- * its own on first use (alloc/api_memory.c): root pools become its children
+ * its own on first use (alloc/api_roots.c): root pools become its children
  * and shared pools its blocks, and the span and shared-memory primitives
  * below are never called. NULL where the platform has an OS to ask.
  * Called once per root or shared pool created; answers the same every time.

@@ -126,7 +126,7 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
                                const struct mln_pool_kind *kind,
                                const struct mln_pool_policy *policy, mln_alloc_t *parent)
 {
-    mln_alloc_t *pool = (void *)((char *)home + mln_pool_handle_offset(parent));
+    mln_alloc_t *pool = mln_pool_at_home(home, parent);
     if (parent == NULL) {
         mln_block_t *handle = block_from_payload(pool);
         handle->head = MLN_BLOCK_HEADER + MLN_POOL_STRUCT_BYTES; /* in use, never free */

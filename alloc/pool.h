@@ -100,6 +100,13 @@ static inline size_t mln_pool_handle_offset(const mln_alloc_t *parent)
     return parent == NULL ? MLN_BLOCK_HEADER : 0;
 }
 
+/* The handle of the pool set up at `home` (below `parent`, or NULL): the
+ * inverse of mln_pool_home. */
+static inline mln_alloc_t *mln_pool_at_home(void *home, const mln_alloc_t *parent)
+{
+    return (mln_alloc_t *)(void *)((char *)home + mln_pool_handle_offset(parent));
+}
+
 /* Start of the memory `pool` was set up in (home_bytes long). */
 static inline void *mln_pool_home(const mln_alloc_t *pool)
 {

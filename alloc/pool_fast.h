@@ -46,6 +46,13 @@ static inline void mln_pool_count_allocation(mln_alloc_t *pool, size_t in_use)
     mln_pool_hand_out(pool, in_use);
 }
 
+/* The used block `b` comes back to `pool`: the figures' other half. */
+static inline void mln_pool_count_free(mln_alloc_t *pool, const mln_block_t *b)
+{
+    pool->frees++;
+    pool->bytes_in_use -= block_size(b);
+}
+
 /* A used block for `bytes` past the front cache, counted (or NULL, counted
  * as a failure): the kind's alloc, then the capacity. In pool_fast.c. */
 mln_block_t *mln_pool_alloc_missed(mln_alloc_t *pool, size_t bytes, size_t block_bytes);
@@ -91,8 +98,7 @@ static MLN_HOT_INLINE void mln_pool_give_back(mln_alloc_t *pool, mln_block_t *b)
 /* Give a used block back to `pool` (which owns it or lends it to a child). */
 static MLN_HOT_INLINE void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b)
 {
-    pool->frees++;
-    pool->bytes_in_use -= block_size(b);
+    mln_pool_count_free(pool, b);
     mln_pool_give_back(pool, b);
 }
 
@@ -110,8 +116,7 @@ static inline mln_block_t *mln_pool_alloc_uncached(mln_alloc_t *pool, size_t byt
 
 static inline void mln_pool_free_uncached(mln_alloc_t *pool, mln_block_t *b)
 {
-    pool->frees++;
-    pool->bytes_in_use -= block_size(b);
+    mln_pool_count_free(pool, b);
     pool->kind->free(pool, b);
 }
 

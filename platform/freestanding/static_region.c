@@ -4,7 +4,7 @@
  * With no OS to ask, all of a build's root and shared pools live in one
  * static region of MLN_ALLOC_DEFAULT_REGION_SIZE bytes (set it at build time,
  * for example --copt=-DMLN_ALLOC_DEFAULT_REGION_SIZE=65536). The core runs
- * it as a region pool (alloc/api_memory.c): root pools are its children,
+ * it as a region pool (alloc/api_roots.c): root pools are its children,
  * shared pools its blocks. So the OS primitives have nothing to give here:
  * the core never calls them when a static region exists, and they answer
  * "no memory" if it ever did.
