@@ -135,7 +135,9 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
         mln_misuse(__func__, MLN_MISUSE_NOT_LIVE);
     mln_alloc_t *owner = owner_of(ptr, __func__);
     mln_block_t *b = block_from_payload(ptr);
-    size_t block_bytes = mln_engine_block_size(size);
+    /* Rounded to its class, as mln_alloc_m does: a small block keeps a
+     * size the front cache takes. */
+    size_t block_bytes = mln_front_cache_round(mln_engine_block_size(size));
     if (block_bytes == 0)
         return NULL;
     size_t before = block_size(b);

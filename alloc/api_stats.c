@@ -18,7 +18,13 @@ int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats)
         return -1;
     stats->peak_bytes_in_use = pool->peak_bytes_in_use;
     stats->bytes_held = mln_pool_held_bytes(pool);
-    stats->largest_free = mln_engine_largest_free(&pool->engine);
+    /* A block in the front cache is free to the caller, and the engine's
+     * once the pool flushes the cache, as it does before it would grow. */
+    size_t cached = mln_front_cache_largest(&pool->front_cache);
+    size_t largest = mln_engine_largest_free(&pool->engine);
+    if (cached > MLN_BLOCK_HEADER && cached - MLN_BLOCK_HEADER > largest)
+        largest = cached - MLN_BLOCK_HEADER;
+    stats->largest_free = largest;
     stats->allocations = pool->allocations;
     stats->frees = pool->frees;
     stats->failures = pool->failures;

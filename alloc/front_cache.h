@@ -1,15 +1,26 @@
 /*
- * front_cache.h: a pool's front cache of small freed blocks.
+ * front_cache.h: a pool's front cache of small freed blocks, by size class.
  *
- * Freeing a block and allocating one of the same size soon after is the
- * commonest pattern there is; going through the engine each time costs a
- * merge and a split that the next call undoes. So a pool keeps, per block
- * size up to MLN_FRONT_CACHE_MAX, a short LIFO of freed blocks (at most
- * MLN_FRONT_CACHE_DEPTH): freeing pushes, allocating pops, a few instructions
- * each. To the engine these blocks are still in use; they go back to it
- * when a list is full, and all of them at once before the pool takes a new
- * span (mln_pool_flush_front_cache), so cached memory never makes a pool
- * grow.
+ * Freeing a block and allocating one of about the same size soon after is
+ * the commonest pattern there is; going through the engine each time costs
+ * a merge and a split that the next call undoes, and on a large heap each
+ * of them touches lines that have gone cold. So a pool keeps, per size
+ * class up to MLN_FRONT_CACHE_MAX bytes, a short LIFO of freed blocks (at
+ * most MLN_FRONT_CACHE_DEPTH): freeing pushes, allocating pops, a few
+ * instructions each, and a block comes back where one of its class was.
+ *
+ * The classes are the engine's bins (engine.h): MLN_ALIGN bytes apart below
+ * MLN_SMALL_LIMIT, then MLN_SL_COUNT per power of two. A request up to
+ * MLN_FRONT_CACHE_MAX is rounded up to its class's size
+ * (mln_front_cache_round) before anything serves it, so the blocks of a
+ * class are all one size, and a cached block is exactly what a request of
+ * its class asks for. A block of any other size (one resized in place) is
+ * never cached.
+ *
+ * To the engine these blocks are still in use; they go back to it when a
+ * list is full or the cache holds its limit in bytes, and all of them at
+ * once before the pool takes a new span (mln_pool_flush_front_cache), so
+ * cached memory never makes a pool grow.
  *
  * A pool's kind may turn the cache off (a limit of 0 bytes: nothing is ever
  * cached, so nothing is found): shared pools do, since their operations are
@@ -21,9 +32,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alloc/block.h"
+#include "alloc/engine.h"
 
-#define MLN_FRONT_CACHE_MAX ((size_t)512)
+/*
+ * Largest cached block, header included: 2^MLN_ALLOC_QUICK_MAX_LOG2 bytes,
+ * 8 .. 12 (256 B .. 4 KiB), at least MLN_SMALL_LIMIT. A build setting: the
+ * classes' tables grow with it (front_cache.c), so firmware builds choose
+ * 512 B (tools/copts.bzl).
+ */
+#ifndef MLN_ALLOC_QUICK_MAX_LOG2
+#define MLN_ALLOC_QUICK_MAX_LOG2 12
+#endif
+#define MLN_FRONT_CACHE_MAX_LOG2 ((unsigned)MLN_ALLOC_QUICK_MAX_LOG2)
+#define MLN_FRONT_CACHE_MAX ((size_t)1 << MLN_FRONT_CACHE_MAX_LOG2)
 /*
  * Depth of each list and the cap on all of them: the trade between speed and
  * footprint (bench/memory and bench/mixed measure both; README has the curve).
@@ -32,20 +53,27 @@
  * they had when the cache was called the quick lists, since builds set them).
  */
 #ifndef MLN_ALLOC_QUICK_DEPTH
-#define MLN_ALLOC_QUICK_DEPTH 16
+#define MLN_ALLOC_QUICK_DEPTH 32
 #endif
 #ifndef MLN_ALLOC_QUICK_BYTES
-#define MLN_ALLOC_QUICK_BYTES 65536
+#define MLN_ALLOC_QUICK_BYTES 2097152
 #endif
 #define MLN_FRONT_CACHE_DEPTH ((unsigned)MLN_ALLOC_QUICK_DEPTH)
-#define MLN_FRONT_CACHE_CLASSES (MLN_FRONT_CACHE_MAX / MLN_ALIGN + 1)
+/* Classes 0 .. the class of MLN_FRONT_CACHE_MAX (the first of its first-level bin). */
+#define MLN_FRONT_CACHE_CLASSES ((MLN_FRONT_CACHE_MAX_LOG2 - MLN_SMALL_LOG2 + 1u) * MLN_SL_COUNT + 1u)
 _Static_assert(MLN_ALLOC_QUICK_DEPTH <= 255, "list depths are counted in a byte");
+_Static_assert(MLN_FRONT_CACHE_MAX >= MLN_SMALL_LIMIT && MLN_FRONT_CACHE_MAX < MLN_BIN_LIMIT,
+               "the cached sizes are classes of the engine");
 #define MLN_FRONT_CACHE_BYTES ((size_t)MLN_ALLOC_QUICK_BYTES)
+/* The class of requests the cache does not serve: its list is always empty. */
+#define MLN_FRONT_CACHE_NONE ((size_t)MLN_FRONT_CACHE_CLASSES)
 
 typedef struct mln_front_cache {
     size_t bytes;                              /* bytes held in all lists */
     size_t limit;                              /* most bytes held: MLN_FRONT_CACHE_BYTES, or 0 (off) */
-    uint8_t count[MLN_FRONT_CACHE_CLASSES];          /* blocks cached per size */
+    /* Blocks cached per class; one more count, always 0, for "no class"
+     * (MLN_FRONT_CACHE_NONE), so that asking for it needs no test. */
+    uint8_t count[MLN_FRONT_CACHE_CLASSES + 1];
     mln_block_t *top[MLN_FRONT_CACHE_CLASSES];       /* valid only while count > 0 */
 } mln_front_cache_t;
 
@@ -53,8 +81,88 @@ static inline void mln_front_cache_init(mln_front_cache_t *q, size_t limit)
 {
     q->bytes = 0;
     q->limit = limit;
-    for (size_t i = 0; i < MLN_FRONT_CACHE_CLASSES; i++)
+    for (size_t i = 0; i <= MLN_FRONT_CACHE_CLASSES; i++)
         q->count[i] = 0;
+}
+
+/*
+ * The classes in one formula, without a branch: with T the highest bit of
+ * the size, at least MLN_SMALL_LOG2, a class is 1 / MLN_SL_COUNT of 2^T
+ * wide (MLN_ALIGN below MLN_SMALL_LIMIT), and class number
+ * (T - MLN_SMALL_LOG2) * MLN_SL_COUNT + size / width: the engine's bins,
+ * numbered flat. Rounding a size up to its class's width may carry into the
+ * next power of two; the formula then gives that power's first class, as it
+ * should.
+ */
+static inline unsigned mln_front_cache_width_log2(size_t size)
+{
+    unsigned top = mln_highest_bit(size | MLN_SMALL_LIMIT);
+    return top - MLN_SL_LOG2;
+}
+
+static inline size_t mln_front_cache_class_base(unsigned width_log2)
+{
+    return (size_t)(width_log2 + MLN_SL_LOG2 - MLN_SMALL_LOG2) * MLN_SL_COUNT;
+}
+
+/*
+ * The class that serves a request of `block_bytes` (from
+ * mln_engine_block_size, at most MLN_FRONT_CACHE_MAX), and in *class_bytes
+ * its size: `block_bytes` rounded up to the class's width, at most
+ * 1/MLN_SL_COUNT more.
+ */
+static inline size_t mln_front_cache_class_for(size_t block_bytes, size_t *class_bytes)
+{
+    unsigned w = mln_front_cache_width_log2(block_bytes);
+    size_t units = (block_bytes + ((size_t)1 << w) - 1) >> w;
+    *class_bytes = units << w;
+    return mln_front_cache_class_base(w) + units;
+}
+
+/*
+ * The same as tables (front_cache.c, built from the formula by the
+ * compiler): the class serving a block of u alignment units, NONE past
+ * MLN_FRONT_CACHE_MAX; and each class's size.
+ */
+#define MLN_FRONT_CACHE_UNIT_ENTRIES (MLN_FRONT_CACHE_MAX / 8 + 1)
+extern const uint8_t mln_front_cache_class_of_units[MLN_FRONT_CACHE_UNIT_ENTRIES];
+extern const uint16_t mln_front_cache_class_bytes[];
+
+/* As mln_front_cache_class_for, by the tables: for the fast paths. */
+static inline size_t mln_front_cache_lookup(size_t block_bytes, size_t *class_bytes)
+{
+    size_t c = mln_front_cache_class_of_units[block_bytes >> MLN_ALIGN_LOG2];
+    *class_bytes = mln_front_cache_class_bytes[c];
+    return c;
+}
+
+/* The block size that serves a request of `block_bytes`: its class's size
+ * up to MLN_FRONT_CACHE_MAX, else itself; 0 stays 0. */
+static inline size_t mln_front_cache_round(size_t block_bytes)
+{
+    if (block_bytes <= MLN_FRONT_CACHE_MAX)
+        (void)mln_front_cache_lookup(block_bytes, &block_bytes);
+    return block_bytes;
+}
+
+/* The class a block of `size` bytes is cached in, or MLN_FRONT_CACHE_NONE
+ * unless it is small and exactly its class's size. */
+static inline size_t mln_front_cache_class_of_block(size_t size)
+{
+    if (size > MLN_FRONT_CACHE_MAX)
+        return MLN_FRONT_CACHE_NONE;
+    size_t class_bytes;
+    size_t c = mln_front_cache_lookup(size, &class_bytes);
+    return class_bytes == size ? c : MLN_FRONT_CACHE_NONE;
+}
+
+/* Bytes of the largest cached block (0: none). O(MLN_FRONT_CACHE_CLASSES). */
+static inline size_t mln_front_cache_largest(const mln_front_cache_t *q)
+{
+    for (size_t c = MLN_FRONT_CACHE_CLASSES; c-- > 0;)
+        if (q->count[c] != 0)
+            return mln_front_cache_class_bytes[c];
+    return 0;
 }
 
 /* The next block down a list is kept in the cached block's first payload word. */
@@ -82,8 +190,9 @@ static inline bool mln_front_cache_push(mln_front_cache_t *q, mln_block_t *b, si
 {
     if (size > MLN_FRONT_CACHE_MAX)
         return false;
-    size_t c = size / MLN_ALIGN;
-    if (q->count[c] >= MLN_FRONT_CACHE_DEPTH || q->bytes + size > q->limit)
+    size_t class_bytes;
+    size_t c = mln_front_cache_lookup(size, &class_bytes);
+    if (class_bytes != size || q->count[c] >= MLN_FRONT_CACHE_DEPTH || q->bytes + size > q->limit)
         return false;
     q->bytes += size;
     b->link = mln_front_cache_mark(pool);
@@ -93,20 +202,24 @@ static inline bool mln_front_cache_push(mln_front_cache_t *q, mln_block_t *b, si
     return true;
 }
 
-/* A cached block of exactly `size` bytes, handed back owned by `pool`, or NULL. */
-static inline mln_block_t *mln_front_cache_pop(mln_front_cache_t *q, size_t size, void *pool)
+/* The top block of class `c` (which holds one), handed back owned by `pool`. */
+static inline mln_block_t *mln_front_cache_take(mln_front_cache_t *q, size_t c, void *pool)
 {
-    if (size > MLN_FRONT_CACHE_MAX)
-        return NULL;
-    size_t c = size / MLN_ALIGN;
-    if (q->count[c] == 0)
-        return NULL;
     mln_block_t *b = q->top[c];
     q->top[c] = *mln_front_cache_next_slot(b);
     q->count[c]--;
-    q->bytes -= size;
+    q->bytes -= mln_front_cache_class_bytes[c];
     b->link = pool;
     return b;
+}
+
+/* A cached block of class `c` (MLN_FRONT_CACHE_NONE: none), handed back
+ * owned by `pool`, or NULL. */
+static inline mln_block_t *mln_front_cache_pop(mln_front_cache_t *q, size_t c, void *pool)
+{
+    if (q->count[c] == 0)
+        return NULL;
+    return mln_front_cache_take(q, c, pool);
 }
 
 #endif /* MLN_ALLOC_FRONT_CACHE_H */

@@ -42,10 +42,10 @@ void mln_shared_leave(mln_alloc_t *pool)
 
 static mln_block_t *shared_alloc(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
 {
-    (void)block_bytes;
+    (void)bytes;
     if (!mln_shared_ready(pool))
         return NULL;
-    mln_block_t *b = mln_shared_take(pool, bytes, pool);
+    mln_block_t *b = mln_shared_take(pool, block_bytes, pool);
     mln_journal_step_done(&mln_shared_of(pool)->journal);
     return b;
 }
@@ -78,7 +78,7 @@ static bool shared_used_bytes(const mln_alloc_t *pool, size_t *used)
 
 static void *shared_lend_home(mln_alloc_t *pool, size_t *bytes)
 {
-    mln_block_t *b = mln_shared_take(pool, *bytes, NULL); /* the step stays open until adopt */
+    mln_block_t *b = mln_shared_take(pool, mln_engine_block_size(*bytes), NULL); /* the step stays open until adopt */
     return b == NULL ? NULL : block_payload(b);
 }
 
@@ -92,7 +92,7 @@ static void shared_adopt(mln_alloc_t *pool, mln_alloc_t *child)
 
 static void *shared_lend_span(mln_alloc_t *pool, size_t *bytes, mln_alloc_t *child)
 {
-    mln_block_t *b = mln_shared_take(pool, *bytes, child);
+    mln_block_t *b = mln_shared_take(pool, mln_engine_block_size(*bytes), child);
     mln_journal_step_done(&mln_shared_of(pool)->journal);
     return b == NULL ? NULL : block_payload(b);
 }

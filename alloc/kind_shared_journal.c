@@ -17,10 +17,9 @@ void mln_shared_save_words(mln_journal_t *j, mln_block_t *b)
     mln_engine_words_written(b, mln_shared_save_word, j);
 }
 
-mln_block_t *mln_shared_take(mln_alloc_t *pool, size_t bytes, void *tag)
+mln_block_t *mln_shared_take(mln_alloc_t *pool, size_t block_bytes, void *tag)
 {
     struct mln_shared *sh = mln_shared_of(pool);
-    size_t block_bytes = mln_engine_block_size(bytes);
     if (block_bytes == 0 || sh->failed)
         return NULL;
     mln_block_t *b = mln_engine_find(&pool->engine, block_bytes);

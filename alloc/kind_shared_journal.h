@@ -10,11 +10,12 @@
 /*
  * Journaled engine operations; the caller holds the lock. `tag` is the
  * block's owner: the shared pool, a sub-pool, or NULL for "the block's own
- * payload" (a sub-pool's home, which holds the sub-pool itself). Take leaves
+ * payload" (a sub-pool's home, which holds the sub-pool itself). Take (a
+ * block of `block_bytes`, from mln_engine_block_size; 0: none) leaves
  * its step open (the kind closes it once the operation is whole); give
  * completes its own.
  */
-mln_block_t *mln_shared_take(mln_alloc_t *pool, size_t bytes, void *tag);
+mln_block_t *mln_shared_take(mln_alloc_t *pool, size_t block_bytes, void *tag);
 void mln_shared_give(mln_alloc_t *pool, mln_block_t *b);
 
 /* Save, in the journal, the word at `word` / the words an engine operation on `b` may write. */

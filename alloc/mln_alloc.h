@@ -14,6 +14,10 @@
  *     the alignment (16 bytes on LP64, 8 on ILP32), and every pointer
  *     returned is aligned to MLN_ALLOC_ALIGNMENT (alignof(max_align_t), at
  *     least 2 * sizeof(void *)).
+ *   - Blocks up to 4 KiB (header included) come in size classes: one per
+ *     alignment unit up to 16 units, then 16 per power of two, so a block
+ *     is at most 1/16 larger than asked. A heap pool keeps a few freed
+ *     blocks of each class for the next request of that class.
  *   - A block knows its pool: mln_alloc_free needs only the pointer.
  *
  * Threads: a pool, together with its descendants, is used by one thread at a
@@ -405,8 +409,9 @@ void mln_alloc_free(void *ptr);
  * What is limited is the pool's bytes in use, the figure bytes_in_use of
  * mln_alloc_stats: the blocks it has handed out, headers included (a request
  * of n bytes occupies n plus a header, rounded up to the alignment, at least
- * a minimum block, and now and then a few bytes more: the rest of a free
- * block too small to split off), and the blocks it has given its child
+ * a minimum block, up to 4 KiB rounded up to its size class, and now and
+ * then a few bytes more: the rest of a free block too small to split off),
+ * and the blocks it has given its child
  * pools: their homes (control structure, about 4.5 KiB on LP64, plus first
  * span; a pool capped below that has no room for a child) and spans. Its
  * own control structure, free space and front cache are not counted.

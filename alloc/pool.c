@@ -376,10 +376,8 @@ void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span)
 void mln_pool_flush_front_cache(mln_alloc_t *pool)
 {
     for (size_t c = 0; c < MLN_FRONT_CACHE_CLASSES; c++) {
-        while (pool->front_cache.count[c] != 0) {
-            mln_block_t *b = mln_front_cache_pop(&pool->front_cache, c * MLN_ALIGN, pool);
-            mln_pool_engine_free(pool, b);
-        }
+        while (pool->front_cache.count[c] != 0)
+            mln_pool_engine_free(pool, mln_front_cache_take(&pool->front_cache, c, pool));
     }
 }
 

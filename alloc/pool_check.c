@@ -4,7 +4,8 @@
  */
 #include "alloc/pool.h"
 
-/* The front cache holds used blocks of the pool, each in the list of its size. */
+/* The front cache holds used blocks of the pool, each exactly its class's
+ * size and in that class's list. */
 static const char *check_front_cache(const mln_alloc_t *pool, size_t *cached_bytes)
 {
     for (size_t c = 0; c < MLN_FRONT_CACHE_CLASSES; c++) {
@@ -13,10 +14,22 @@ static const char *check_front_cache(const mln_alloc_t *pool, size_t *cached_byt
         mln_block_t *b = pool->front_cache.top[c];
         for (unsigned n = 0; n < pool->front_cache.count[c]; n++, b = *mln_front_cache_next_slot(b)) {
             if (b == NULL || block_is_free(b) || b->link != mln_front_cache_mark(pool) ||
-                block_size(b) != c * MLN_ALIGN)
+                mln_front_cache_class_of_block(block_size(b)) != c)
                 return "front cache holds a block it should not";
             *cached_bytes += block_size(b);
         }
+    }
+    return NULL;
+}
+
+/* The class tables agree with the formula that defines the classes. */
+static const char *check_class_tables(void)
+{
+    for (size_t bytes = MLN_ALIGN; bytes <= MLN_FRONT_CACHE_MAX; bytes += MLN_ALIGN) {
+        size_t formula_bytes, table_bytes;
+        if (mln_front_cache_class_for(bytes, &formula_bytes) != mln_front_cache_lookup(bytes, &table_bytes) ||
+            formula_bytes != table_bytes || table_bytes < bytes)
+            return "front cache class tables disagree with the formula";
     }
     return NULL;
 }
@@ -52,6 +65,8 @@ const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes)
 {
     size_t used = 0, cached = 0;
     const char *problem = mln_engine_check(&pool->engine, is_owner, pool, &used);
+    if (problem == NULL)
+        problem = check_class_tables();
     if (problem == NULL)
         problem = check_front_cache(pool, &cached);
     if (used_bytes != NULL)

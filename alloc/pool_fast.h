@@ -69,11 +69,15 @@ mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t b
 /* Allocate a used block of `bytes` payload bytes for `pool`, or NULL (also past its capacity). */
 static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
 {
-    /* The front cache's hit, the commonest case: a cached block has exactly
-     * the size asked, so the capacity is checked before it is taken. */
+    /* A small request is rounded to its class, whose cached blocks have
+     * exactly that size: the front cache's hit, the commonest case, so the
+     * capacity is checked before one is taken. */
     size_t block_bytes = mln_engine_block_size(bytes);
+    size_t c = MLN_FRONT_CACHE_NONE;
+    if (block_bytes <= MLN_FRONT_CACHE_MAX)
+        c = mln_front_cache_lookup(block_bytes, &block_bytes);
     if (block_bytes != 0 && !mln_pool_over_capacity(pool, block_bytes)) {
-        mln_block_t *b = mln_front_cache_pop(&pool->front_cache, block_bytes, pool);
+        mln_block_t *b = mln_front_cache_pop(&pool->front_cache, c, pool);
         /* Else a bump off the wilderness (exactly block_bytes too): while
          * the pool fills a fresh span with nothing freed to reuse, or at
          * once in a pool whose policy bumps first. */
@@ -111,7 +115,7 @@ static MLN_HOT_INLINE void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b
  */
 static inline mln_block_t *mln_pool_alloc_uncached(mln_alloc_t *pool, size_t bytes)
 {
-    return mln_pool_alloc_missed(pool, bytes, mln_engine_block_size(bytes));
+    return mln_pool_alloc_missed(pool, bytes, mln_front_cache_round(mln_engine_block_size(bytes)));
 }
 
 static inline void mln_pool_free_uncached(mln_alloc_t *pool, mln_block_t *b)

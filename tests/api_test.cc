@@ -208,8 +208,8 @@ TEST_F(ApiTest, LargeBlockReallocKeepsContents) {
 }
 
 TEST_F(ApiTest, GrowsBeyondItsFirstSpanAndKeepsASpare) {
-  std::vector<void *> blocks;  // 600 bytes: above the front cache's sizes
-  for (int i = 0; i < 8000; i++) blocks.push_back(mln_alloc_m(pool_, 600));
+  std::vector<void *> blocks;  // 5000 bytes: above the front cache's sizes
+  for (int i = 0; i < 1000; i++) blocks.push_back(mln_alloc_m(pool_, 5000));
   EXPECT_GT(probe_span_count(pool_), 2u);
   EXPECT_EQ(probe_check_tree(pool_), nullptr);
   for (void *p : blocks) mln_alloc_free(p);
@@ -225,6 +225,34 @@ TEST_F(ApiTest, FreedSmallBlocksComeBackFirst) {
   EXPECT_EQ(mln_alloc_m(pool_, 100), a);  // the same size reuses it at once
   mln_alloc_free(a);
   mln_alloc_free(guard);
+}
+
+// Up to 4 KiB (header included), a request takes a block of its size class:
+// 16 per power of two, so at most 1/16 more than asked; a freed block comes
+// back for the next request of its class.
+TEST_F(ApiTest, SmallRequestsTakeABlockOfTheirSizeClass) {
+  const size_t header = probe_block_header();
+  const size_t align = MLN_ALLOC_ALIGNMENT;
+  for (size_t n = 1; n + header <= 4096; n += 7) {
+    void *p = mln_alloc_m(pool_, n);
+    ASSERT_NE(p, nullptr);
+    size_t block = probe_usable_size(p) + header;
+    size_t asked = (n + header + align - 1) / align * align;
+    size_t power = 1;
+    while (power * 2 <= asked) power *= 2;
+    size_t width = power / 16 > align ? power / 16 : align;
+    EXPECT_EQ(block % width, 0u) << n;
+    EXPECT_GE(block, asked) << n;
+    EXPECT_LT(block - asked, width) << n;  // at most 1/16 more
+    mln_alloc_free(p);
+  }
+  void *a = mln_alloc_m(pool_, 1000);  // class of 1024 bytes
+  void *guard = mln_alloc_m(pool_, 1000);
+  mln_alloc_free(a);
+  EXPECT_EQ(mln_alloc_m(pool_, 990), a);  // another size of the same class
+  mln_alloc_free(a);
+  mln_alloc_free(guard);
+  EXPECT_EQ(probe_check_tree(pool_), nullptr);
 }
 
 TEST_F(ApiTest, CachedSmallBlocksNeverMakeThePoolGrow) {

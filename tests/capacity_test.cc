@@ -20,11 +20,20 @@ struct mln_alloc_stats_s Stats(const mln_alloc_t *pool) {
 
 size_t InUse(const mln_alloc_t *pool) { return Stats(pool).bytes_in_use; }
 
-// Bytes a request of `n` occupies: payload plus header, aligned, at least a minimum block.
+// Bytes a request of `n` occupies: payload plus header, aligned, at least a
+// minimum block; up to 4 KiB, rounded up to its size class (16 per power of
+// two above 16 alignment units), as the header says.
 size_t BlockBytes(size_t n) {
   size_t a = MLN_ALLOC_ALIGNMENT;
   size_t b = (n + probe_block_header() + a - 1) / a * a;
-  return b < probe_block_min() ? probe_block_min() : b;
+  if (b < probe_block_min()) return probe_block_min();
+  if (b > 16 * a && b <= 4096) {
+    size_t power = 1;
+    while (power * 2 <= b) power *= 2;
+    size_t granule = power / 16;
+    b = (b + granule - 1) / granule * granule;
+  }
+  return b;
 }
 
 // Allocate blocks of `n` bytes until the pool refuses.
@@ -223,16 +232,16 @@ TEST(Capacity, ReallocThatWouldTakeAWholeNeighbourPastTheLimitIsUndone) {
   // so that p, the neighbour and r fit under the capacity at first.
   auto build = [](mln_size_t capacity, void **p, void **q, void **r, void **x) {
     mln_alloc_t *pool = mln_alloc_init_capacity(nullptr, capacity);
-    *p = mln_alloc_m(pool, 1000);
-    *q = mln_alloc_m(pool, 600);  // over the front cache's sizes: freed to the engine
+    *p = mln_alloc_m(pool, 5000);
+    *q = mln_alloc_m(pool, 4600);  // over the front cache's sizes: freed to the engine
     *r = mln_alloc_m(pool, 100);
     mln_alloc_free(*q);
-    *x = mln_alloc_m(pool, 1000);  // larger than the neighbour: not carved from it
+    *x = mln_alloc_m(pool, 5000);  // larger than the neighbour: not carved from it
     return pool;
   };
   void *p, *q, *r, *x;
   mln_alloc_t *probe = build(0, &p, &q, &r, &x);
-  size_t used = InUse(probe), before = BlockBytes(1000), neighbour = BlockBytes(600);
+  size_t used = InUse(probe), before = BlockBytes(5000), neighbour = BlockBytes(4600);
   mln_alloc_destroy(probe);
   // Ask for all of the neighbour but one alignment unit: too little left to split off.
   size_t ask = before + neighbour - align - probe_block_header();

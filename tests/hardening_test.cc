@@ -21,8 +21,8 @@ class Hardening : public ::testing::Test {
 };
 
 TEST_F(Hardening, DoubleFreeOfALargeBlockIsCaught) {
-  void *p = mln_alloc_m(pool_, 2000);  // above the front cache: straight to the engine
-  void *guard = mln_alloc_m(pool_, 2000);
+  void *p = mln_alloc_m(pool_, 5000);  // above the front cache: straight to the engine
+  void *guard = mln_alloc_m(pool_, 5000);
   mln_alloc_free(p);
   EXPECT_DEATH(mln_alloc_free(p), "double free");
   mln_alloc_free(guard);
@@ -35,9 +35,9 @@ TEST_F(Hardening, DoubleFreeOfACachedSmallBlockIsCaught) {
 }
 
 TEST_F(Hardening, DoubleFreeOfABlockMergedIntoItsPredecessorIsCaught) {
-  void *a = mln_alloc_m(pool_, 3000);
-  void *b = mln_alloc_m(pool_, 3000);
-  void *guard = mln_alloc_m(pool_, 3000);
+  void *a = mln_alloc_m(pool_, 5000);  // above the front cache's sizes
+  void *b = mln_alloc_m(pool_, 5000);
+  void *guard = mln_alloc_m(pool_, 5000);
   mln_alloc_free(a);
   mln_alloc_free(b);  // merges into a: b's header now lies inside a free block
   EXPECT_DEATH(mln_alloc_free(b), "double free");

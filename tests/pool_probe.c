@@ -106,7 +106,7 @@ void probe_shared_torn_free(mln_alloc_t *shm, void *ptr)
 
 void *probe_shared_torn_alloc(mln_alloc_t *shm, size_t bytes)
 {
-    mln_block_t *b = mln_shared_take(shm, bytes, shm); /* leaves its step open */
+    mln_block_t *b = mln_shared_take(shm, mln_engine_block_size(bytes), shm); /* leaves its step open */
     return b == NULL ? NULL : block_payload(b);
 }
 

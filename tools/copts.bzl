@@ -17,4 +17,9 @@ MLN_C_COPTS = [
 ] + select({
     "//tools:opt": ["-fomit-frame-pointer"],
     "//conditions:default": ["-DMLN_ALLOC_DEBUG"],
+}) + select({
+    # Firmware: the front cache's classes up to 512 B (its tables then take
+    # about 100 bytes instead of about 800).
+    "@platforms//os:none": ["-DMLN_ALLOC_QUICK_MAX_LOG2=9"],
+    "//conditions:default": [],
 })

@@ -25,7 +25,10 @@ trap 'rm -rf "$probe"' EXIT
 # -Os -ffunction-sections -fdata-sections and linked --gc-sections, with the
 # library and with empty stand-ins for its calls: the difference is what the
 # library costs such an image.
-m3="-mcpu=cortex-m3 -mthumb -std=c11 -ffreestanding -Os -ffunction-sections -fdata-sections -I. -Ialloc"
+# The library's firmware setting (tools/copts.bzl, for @platforms//os:none) too.
+firmware_defines="$(sed -n 's/.*"@platforms\/\/os:none": \["\(-D[^"]*\)"\].*/\1/p' tools/copts.bzl)"
+[ -n "$firmware_defines" ] || { echo "no firmware setting found in tools/copts.bzl" >&2; exit 1; }
+m3="-mcpu=cortex-m3 -mthumb -std=c11 -ffreestanding -Os -ffunction-sections -fdata-sections -I. -Ialloc $firmware_defines"
 link="-nostdlib -nostartfiles -Wl,--gc-sections -Wl,-e,reset"
 # mem.c as its library builds it: it must not become a call to itself.
 arm-none-eabi-gcc $m3 -fno-builtin -fno-tree-loop-distribute-patterns -c platform/freestanding/mem.c \
@@ -47,7 +50,7 @@ echo "An image using region pools only: the library adds $region_only bytes of t
 layer_of() {
   case "$1" in
     alloc_engine* | alloc_journal*) echo engine ;;
-    alloc_pool*) echo pool ;;
+    alloc_pool* | alloc_front_cache*) echo pool ;;
     alloc_kind_*) echo kinds ;;
     alloc_api*) echo api ;;
     alloc_*) echo base ;;
@@ -86,7 +89,7 @@ char block_header[MLN_BLOCK_HEADER];
 char smallest_block[MLN_BLOCK_MIN];
 char alignment[MLN_ALLOC_ALIGNMENT];
 C
-arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -std=c11 -ffreestanding -Os -fno-common -I. \
+arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -std=c11 -ffreestanding -Os -fno-common -I. $firmware_defines \
   -c "$probe/sizes.c" -o "$probe/sizes.o"
 declare -A size
 while read -r _ hex _ name; do size[$name]=$((16#$hex)); done < <(arm-none-eabi-nm -S "$probe/sizes.o")

@@ -26,7 +26,7 @@ import tempfile
 LAYERS = [
     ("base", ["block.h", "bytes.h", "bytes.c", "debug.h", "panic.c", "platform.h", "track.h", "mln_alloc.h"]),
     ("engine", ["engine.h", "engine.c", "engine_check.c", "engine_rebuild.c", "journal.h", "journal.c"]),
-    ("pool", ["pool.h", "pool_fast.h", "front_cache.h", "pool.c", "pool_fast.c", "pool_check.c"]),
+    ("pool", ["pool.h", "pool_fast.h", "front_cache.h", "pool.c", "pool_fast.c", "pool_check.c", "front_cache.c"]),
     ("kinds", ["kind_heap.h", "kind_heap.c", "kind_shared.h", "kind_shared_journal.h",
                "kind_shared_recovery.h", "kind_shared_state.h", "kind_shared.c", "kind_shared_journal.c",
                "kind_shared_recovery.c"]),

@@ -1,0 +1,76 @@
+/*
+ * front_cache.c: the front cache's size classes as two tables, so that the
+ * fast paths find a class in a load instead of a dozen instructions.
+ *
+ * Both are constant and built here, by the compiler, from the one formula
+ * that defines the classes (front_cache.h): nothing to keep in step by
+ * hand. pool_check.c compares them with the formula in debug builds.
+ */
+#include "alloc/front_cache.h"
+
+/* Highest bit of a constant below 2^16, as a constant expression. */
+#define CONST_HIGHEST_BIT(x)                                                                     \
+    ((x) >> 15 ? 15 : (x) >> 14 ? 14 : (x) >> 13 ? 13 : (x) >> 12 ? 12 : (x) >> 11 ? 11 :         \
+     (x) >> 10 ? 10 : (x) >> 9 ? 9 : (x) >> 8 ? 8 : (x) >> 7 ? 7 : (x) >> 6 ? 6 : (x) >> 5 ? 5 : \
+     (x) >> 4 ? 4 : (x) >> 3 ? 3 : (x) >> 2 ? 2 : (x) >> 1 ? 1 : 0)
+
+/* The formula of front_cache.h, spelled as constant expressions. */
+#define WIDTH_LOG2(s) ((size_t)CONST_HIGHEST_BIT((s) | MLN_SMALL_LIMIT) - MLN_SL_LOG2)
+#define UNITS_UP(s) (((s) + ((size_t)1 << (WIDTH_LOG2(s))) - 1) >> (WIDTH_LOG2(s)))
+#define CLASS_FOR(s) ((WIDTH_LOG2(s) + MLN_SL_LOG2 - MLN_SMALL_LOG2) * MLN_SL_COUNT + UNITS_UP(s))
+
+/* Class c's size: its units (16 .. 31 from class 16 on) times its width. */
+#define CLASS_WIDTH_LOG2(c) \
+    (MLN_ALIGN_LOG2 + ((c) < MLN_SL_COUNT ? 0 : ((c)-MLN_SL_COUNT) / MLN_SL_COUNT))
+#define CLASS_UNITS(c) ((c) < MLN_SL_COUNT ? (c) : MLN_SL_COUNT + ((c)-MLN_SL_COUNT) % MLN_SL_COUNT)
+#define CLASS_BYTES(c) (CLASS_UNITS(c) << (CLASS_WIDTH_LOG2(c)))
+
+/* Entries i .. i + 2^k - 1 of a table whose entry i is ENTRY(i). */
+#define R1(i) ENTRY(i),
+#define R2(i) R1(i) R1((i) + 1)
+#define R4(i) R2(i) R2((i) + 2)
+#define R8(i) R4(i) R4((i) + 4)
+#define R16(i) R8(i) R8((i) + 8)
+#define R32(i) R16(i) R16((i) + 16)
+#define R64(i) R32(i) R32((i) + 32)
+#define R128(i) R64(i) R64((i) + 64)
+#define R256(i) R128(i) R128((i) + 128)
+#define R512(i) R256(i) R256((i) + 256)
+
+/* The tables' lengths, as the preprocessor can count them: 2^(MAX_LOG2 - 3)
+ * + 1 entries of units (8-byte alignment at least, so no more are needed),
+ * and a power of two above the number of classes (at most (MAX_LOG2 - 6) *
+ * 16 + 1 with MLN_SMALL_LOG2 >= 7). */
+#if MLN_ALLOC_QUICK_MAX_LOG2 == 12
+#define UNIT_ENTRIES R512(0) ENTRY(512)
+#elif MLN_ALLOC_QUICK_MAX_LOG2 == 11
+#define UNIT_ENTRIES R256(0) ENTRY(256)
+#elif MLN_ALLOC_QUICK_MAX_LOG2 == 10
+#define UNIT_ENTRIES R128(0) ENTRY(128)
+#elif MLN_ALLOC_QUICK_MAX_LOG2 == 9
+#define UNIT_ENTRIES R64(0) ENTRY(64)
+#elif MLN_ALLOC_QUICK_MAX_LOG2 == 8
+#define UNIT_ENTRIES R32(0) ENTRY(32)
+#else
+#error "MLN_ALLOC_QUICK_MAX_LOG2 is 8 .. 12"
+#endif
+#if MLN_ALLOC_QUICK_MAX_LOG2 >= 10
+#define CLASS_ENTRIES R128(0)
+#define CLASS_TABLE_LENGTH 128
+#else
+#define CLASS_ENTRIES R64(0)
+#define CLASS_TABLE_LENGTH 64
+#endif
+_Static_assert(MLN_ALIGN >= 8, "the units table has an entry per 8 bytes");
+_Static_assert(MLN_FRONT_CACHE_CLASSES < CLASS_TABLE_LENGTH, "a size for every class and NONE");
+_Static_assert(MLN_FRONT_CACHE_MAX <= 0xffff, "class sizes fit in 16 bits");
+
+/* Entry u: the class serving a block of u alignment units (none for 0). */
+#define ENTRY(u) (uint8_t)((u) == 0 ? MLN_FRONT_CACHE_NONE : (u) * MLN_ALIGN > MLN_FRONT_CACHE_MAX ? MLN_FRONT_CACHE_NONE \
+                                                                             : CLASS_FOR((u) * MLN_ALIGN))
+const uint8_t mln_front_cache_class_of_units[MLN_FRONT_CACHE_UNIT_ENTRIES] = {UNIT_ENTRIES};
+#undef ENTRY
+
+#define ENTRY(c) (uint16_t)((c) < MLN_FRONT_CACHE_CLASSES ? CLASS_BYTES(c) : 0)
+const uint16_t mln_front_cache_class_bytes[CLASS_TABLE_LENGTH] = {CLASS_ENTRIES};
+#undef ENTRY
