@@ -29,6 +29,7 @@
 #ifndef MLN_ALLOC_FRONT_CACHE_H
 #define MLN_ALLOC_FRONT_CACHE_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,8 +57,12 @@
 #define MLN_ALLOC_QUICK_DEPTH 32
 #endif
 #ifndef MLN_ALLOC_QUICK_BYTES
-#define MLN_ALLOC_QUICK_BYTES 2097152
+#define MLN_ALLOC_QUICK_BYTES 65536
 #endif
+/* ... plus this share of the pool's bytes in use: 1/8. */
+#define MLN_FRONT_CACHE_SHARE_LOG2 3u
+/* No share at all (a shift that leaves nothing of any size). */
+#define MLN_FRONT_CACHE_NO_SHARE ((unsigned)(sizeof(size_t) * CHAR_BIT - 1))
 #define MLN_FRONT_CACHE_DEPTH ((unsigned)MLN_ALLOC_QUICK_DEPTH)
 /* Classes 0 .. the class of MLN_FRONT_CACHE_MAX (the first of its first-level bin). */
 #define MLN_FRONT_CACHE_CLASSES ((MLN_FRONT_CACHE_MAX_LOG2 - MLN_SMALL_LOG2 + 1u) * MLN_SL_COUNT + 1u)
@@ -70,17 +75,23 @@ _Static_assert(MLN_FRONT_CACHE_MAX >= MLN_SMALL_LIMIT && MLN_FRONT_CACHE_MAX < M
 
 typedef struct mln_front_cache {
     size_t bytes;                              /* bytes held in all lists */
-    size_t limit;                              /* most bytes held: MLN_FRONT_CACHE_BYTES, or 0 (off) */
+    /* Most bytes held: `limit` plus 1/2^share_log2 of the pool's bytes in
+     * use, so that a small pool holds little and a large one enough to
+     * serve its mix (MLN_FRONT_CACHE_BYTES, MLN_FRONT_CACHE_SHARE_LOG2);
+     * 0 and no share: off. */
+    size_t limit;
+    unsigned share_log2;
     /* Blocks cached per class; one more count, always 0, for "no class"
      * (MLN_FRONT_CACHE_NONE), so that asking for it needs no test. */
     uint8_t count[MLN_FRONT_CACHE_CLASSES + 1];
     mln_block_t *top[MLN_FRONT_CACHE_CLASSES];       /* valid only while count > 0 */
 } mln_front_cache_t;
 
-static inline void mln_front_cache_init(mln_front_cache_t *q, size_t limit)
+static inline void mln_front_cache_init(mln_front_cache_t *q, size_t limit, unsigned share_log2)
 {
     q->bytes = 0;
     q->limit = limit;
+    q->share_log2 = share_log2;
     for (size_t i = 0; i <= MLN_FRONT_CACHE_CLASSES; i++)
         q->count[i] = 0;
 }
@@ -182,17 +193,20 @@ static inline void *mln_front_cache_mark(const void *pool)
 }
 
 /*
- * Cache a used block of `size` bytes in the front cache of `pool`; false if it
- * does not qualify or the list is full. The block may carry another tag (a
- * child's span coming back): from now on it is `pool`'s.
+ * Cache a used block of `size` bytes in the front cache of `pool`, which
+ * has `in_use` bytes in use; false if it does not qualify or the cache is
+ * full. The block may carry another tag (a child's span coming back): from
+ * now on it is `pool`'s.
  */
-static inline bool mln_front_cache_push(mln_front_cache_t *q, mln_block_t *b, size_t size, const void *pool)
+static inline bool mln_front_cache_push(mln_front_cache_t *q, mln_block_t *b, size_t size, const void *pool,
+                                        size_t in_use)
 {
     if (size > MLN_FRONT_CACHE_MAX)
         return false;
     size_t class_bytes;
     size_t c = mln_front_cache_lookup(size, &class_bytes);
-    if (class_bytes != size || q->count[c] >= MLN_FRONT_CACHE_DEPTH || q->bytes + size > q->limit)
+    if (class_bytes != size || q->count[c] >= MLN_FRONT_CACHE_DEPTH ||
+        q->bytes + size > q->limit + (in_use >> q->share_log2))
         return false;
     q->bytes += size;
     b->link = mln_front_cache_mark(pool);

@@ -153,6 +153,7 @@ mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_
     mln_journal_init(&sh->journal);
     pool->kind_state = sh;
     pool->in_shared_memory = true;
-    pool->front_cache.limit = 0; /* no front cache: every operation is journaled */
+    /* No front cache: every operation is journaled. */
+    mln_front_cache_init(&pool->front_cache, 0, MLN_FRONT_CACHE_NO_SHARE);
     return pool;
 }

@@ -136,7 +136,7 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
     pool->kind = kind;
     pool->kind_state = NULL;
     mln_engine_init(&pool->engine);
-    mln_front_cache_init(&pool->front_cache, MLN_FRONT_CACHE_BYTES);
+    mln_front_cache_init(&pool->front_cache, MLN_FRONT_CACHE_BYTES, MLN_FRONT_CACHE_SHARE_LOG2);
     pool->parent = parent;
     pool->first_child = NULL;
     pool->prev_sibling = pool->next_sibling = NULL;

@@ -95,7 +95,7 @@ static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_
  * the front cache inline (no call, no saved register), else the kind. */
 static MLN_HOT_INLINE void mln_pool_give_back(mln_alloc_t *pool, mln_block_t *b)
 {
-    if (!mln_front_cache_push(&pool->front_cache, b, block_size(b), pool))
+    if (!mln_front_cache_push(&pool->front_cache, b, block_size(b), pool, pool->bytes_in_use))
         pool->kind->free(pool, b);
 }
 
