@@ -14,15 +14,28 @@
      (x) >> 10 ? 10 : (x) >> 9 ? 9 : (x) >> 8 ? 8 : (x) >> 7 ? 7 : (x) >> 6 ? 6 : (x) >> 5 ? 5 : \
      (x) >> 4 ? 4 : (x) >> 3 ? 3 : (x) >> 2 ? 2 : (x) >> 1 ? 1 : 0)
 
+/* The constants the formula needs, each one token (the macros below repeat
+ * their arguments, and the headers' spellings of these are long). */
+enum {
+    ALIGN = (int)MLN_ALIGN,
+    ALIGN_LOG2 = (int)MLN_ALIGN_LOG2,
+    SMALL_LIMIT = (int)MLN_SMALL_LIMIT,
+    SMALL_LOG2 = (int)MLN_SMALL_LOG2,
+    SL_LOG2 = (int)MLN_SL_LOG2,
+    SL_COUNT = (int)MLN_SL_COUNT,
+    MAX_BYTES = (int)MLN_FRONT_CACHE_MAX,
+    CLASSES = (int)MLN_FRONT_CACHE_CLASSES,
+    NONE = (int)MLN_FRONT_CACHE_NONE
+};
+
 /* The formula of front_cache.h, spelled as constant expressions. */
-#define WIDTH_LOG2(s) ((size_t)CONST_HIGHEST_BIT((s) | MLN_SMALL_LIMIT) - MLN_SL_LOG2)
-#define UNITS_UP(s) (((s) + ((size_t)1 << (WIDTH_LOG2(s))) - 1) >> (WIDTH_LOG2(s)))
-#define CLASS_FOR(s) ((WIDTH_LOG2(s) + MLN_SL_LOG2 - MLN_SMALL_LOG2) * MLN_SL_COUNT + UNITS_UP(s))
+#define WIDTH_LOG2(s) (CONST_HIGHEST_BIT((s) | SMALL_LIMIT) - SL_LOG2)
+#define UNITS_UP(s) (((s) + (1 << (WIDTH_LOG2(s))) - 1) >> (WIDTH_LOG2(s)))
+#define CLASS_FOR(s) ((WIDTH_LOG2(s) + SL_LOG2 - SMALL_LOG2) * SL_COUNT + UNITS_UP(s))
 
 /* Class c's size: its units (16 .. 31 from class 16 on) times its width. */
-#define CLASS_WIDTH_LOG2(c) \
-    (MLN_ALIGN_LOG2 + ((c) < MLN_SL_COUNT ? 0 : ((c)-MLN_SL_COUNT) / MLN_SL_COUNT))
-#define CLASS_UNITS(c) ((c) < MLN_SL_COUNT ? (c) : MLN_SL_COUNT + ((c)-MLN_SL_COUNT) % MLN_SL_COUNT)
+#define CLASS_WIDTH_LOG2(c) (ALIGN_LOG2 + ((c) < SL_COUNT ? 0 : ((c)-SL_COUNT) / SL_COUNT))
+#define CLASS_UNITS(c) ((c) < SL_COUNT ? (c) : SL_COUNT + ((c)-SL_COUNT) % SL_COUNT)
 #define CLASS_BYTES(c) (CLASS_UNITS(c) << (CLASS_WIDTH_LOG2(c)))
 
 /* Entries i .. i + 2^k - 1 of a table whose entry i is ENTRY(i). */
@@ -66,11 +79,10 @@ _Static_assert(MLN_FRONT_CACHE_CLASSES < CLASS_TABLE_LENGTH, "a size for every c
 _Static_assert(MLN_FRONT_CACHE_MAX <= 0xffff, "class sizes fit in 16 bits");
 
 /* Entry u: the class serving a block of u alignment units (none for 0). */
-#define ENTRY(u) (uint8_t)((u) == 0 ? MLN_FRONT_CACHE_NONE : (u) * MLN_ALIGN > MLN_FRONT_CACHE_MAX ? MLN_FRONT_CACHE_NONE \
-                                                                             : CLASS_FOR((u) * MLN_ALIGN))
+#define ENTRY(u) (uint8_t)((u) == 0 || (u) * ALIGN > MAX_BYTES ? NONE : CLASS_FOR((u) * ALIGN))
 const uint8_t mln_front_cache_class_of_units[MLN_FRONT_CACHE_UNIT_ENTRIES] = {UNIT_ENTRIES};
 #undef ENTRY
 
-#define ENTRY(c) (uint16_t)((c) < MLN_FRONT_CACHE_CLASSES ? CLASS_BYTES(c) : 0)
+#define ENTRY(c) (uint16_t)((c) < CLASSES ? CLASS_BYTES(c) : 0)
 const uint16_t mln_front_cache_class_bytes[CLASS_TABLE_LENGTH] = {CLASS_ENTRIES};
 #undef ENTRY
