@@ -22,18 +22,6 @@ static const char *check_front_cache(const mln_alloc_t *pool, size_t *cached_byt
     return NULL;
 }
 
-/* The class tables agree with the formula that defines the classes. */
-static const char *check_class_tables(void)
-{
-    for (size_t bytes = MLN_ALIGN; bytes <= MLN_FRONT_CACHE_MAX; bytes += MLN_ALIGN) {
-        size_t formula_bytes, table_bytes;
-        if (mln_front_cache_class_for(bytes, &formula_bytes) != mln_front_cache_lookup(bytes, &table_bytes) ||
-            formula_bytes != table_bytes || table_bytes < bytes)
-            return "front cache class tables disagree with the formula";
-    }
-    return NULL;
-}
-
 size_t mln_pool_held_bytes(const mln_alloc_t *pool)
 {
     size_t held = pool->home_bytes;
@@ -65,8 +53,6 @@ const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes)
 {
     size_t used = 0, cached = 0;
     const char *problem = mln_engine_check(&pool->engine, is_owner, pool, &used);
-    if (problem == NULL)
-        problem = check_class_tables();
     if (problem == NULL)
         problem = check_front_cache(pool, &cached);
     if (used_bytes != NULL)

@@ -231,6 +231,7 @@ TEST_F(ApiTest, FreedSmallBlocksComeBackFirst) {
 // 16 per power of two, so at most 1/16 more than asked; a freed block comes
 // back for the next request of its class.
 TEST_F(ApiTest, SmallRequestsTakeABlockOfTheirSizeClass) {
+  EXPECT_TRUE(probe_class_tables_agree());
   const size_t header = probe_block_header();
   const size_t align = MLN_ALLOC_ALIGNMENT;
   for (size_t n = 1; n + header <= 4096; n += 7) {

@@ -133,3 +133,14 @@ void probe_corrupt_head(void *ptr, size_t value)
 unsigned long probe_shared_recoveries(const mln_alloc_t *shm) { return mln_shared_of(shm)->recoveries; }
 unsigned long probe_shared_holder(const mln_alloc_t *shm) { return mln_shared_of(shm)->holder; }
 unsigned long probe_shared_repairs(const mln_alloc_t *shm) { return mln_shared_of(shm)->repairs; }
+
+int probe_class_tables_agree(void)
+{
+    for (size_t bytes = MLN_ALIGN; bytes <= MLN_FRONT_CACHE_MAX; bytes += MLN_ALIGN) {
+        size_t formula_bytes, table_bytes;
+        if (mln_front_cache_class_for(bytes, &formula_bytes) != mln_front_cache_lookup(bytes, &table_bytes) ||
+            formula_bytes != table_bytes || table_bytes < bytes)
+            return 0;
+    }
+    return 1;
+}

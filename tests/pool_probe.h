@@ -64,6 +64,8 @@ unsigned long probe_shared_holder(const mln_alloc_t *shm);
 
 /* The head word (size and flags) of the block at ptr. */
 size_t probe_block_head(const void *ptr);
+/* Whether the front cache's class tables agree with the formula that defines the classes. */
+int probe_class_tables_agree(void);
 
 /* Overwrite the head word of the block at ptr (to make recovery's walk fail). */
 void probe_corrupt_head(void *ptr, size_t value);
