@@ -2,9 +2,10 @@
  * front_cache.c: the front cache's size classes as two tables, so that the
  * fast paths find a class in a load instead of a dozen instructions.
  *
- * Both are constant and built here, by the compiler, from the one formula
- * that defines the classes (front_cache.h): nothing to keep in step by
- * hand. pool_check.c compares them with the formula in debug builds.
+ * Both are constant and built here, by the compiler, from a formula for
+ * the engine's bins and its rounding (engine.h) spelled as constant
+ * expressions. A test compares every entry with the engine's own
+ * functions (probe_class_tables_agree, tests/pool_probe.c).
  */
 #include "alloc/front_cache.h"
 
@@ -28,7 +29,11 @@ enum {
     NONE = (int)MLN_FRONT_CACHE_NONE
 };
 
-/* The formula of front_cache.h, spelled as constant expressions. */
+/* A block of s bytes: its class is 1 / SL_COUNT of 2^T wide, T the highest
+ * bit of s but at least SMALL_LOG2 (ALIGN wide below SMALL_LIMIT), and its
+ * number (T - SMALL_LOG2) * SL_COUNT + s / width, rounded up: the engine's
+ * bins numbered flat, after its good-fit rounding (a carry into the next
+ * power of two gives that power's first class, as it should). */
 #define WIDTH_LOG2(s) (CONST_HIGHEST_BIT((s) | SMALL_LIMIT) - SL_LOG2)
 #define UNITS_UP(s) (((s) + (1 << (WIDTH_LOG2(s))) - 1) >> (WIDTH_LOG2(s)))
 #define CLASS_FOR(s) ((WIDTH_LOG2(s) + SL_LOG2 - SMALL_LOG2) * SL_COUNT + UNITS_UP(s))

@@ -97,49 +97,19 @@ static inline void mln_front_cache_init(mln_front_cache_t *q, size_t limit, unsi
 }
 
 /*
- * The classes in one formula, without a branch: with T the highest bit of
- * the size, at least MLN_SMALL_LOG2, a class is 1 / MLN_SL_COUNT of 2^T
- * wide (MLN_ALIGN below MLN_SMALL_LIMIT), and class number
- * (T - MLN_SMALL_LOG2) * MLN_SL_COUNT + size / width: the engine's bins,
- * numbered flat. Rounding a size up to its class's width may carry into the
- * next power of two; the formula then gives that power's first class, as it
- * should.
- */
-static inline unsigned mln_front_cache_width_log2(size_t size)
-{
-    unsigned top = mln_highest_bit(size | MLN_SMALL_LIMIT);
-    return top - MLN_SL_LOG2;
-}
-
-static inline size_t mln_front_cache_class_base(unsigned width_log2)
-{
-    return (size_t)(width_log2 + MLN_SL_LOG2 - MLN_SMALL_LOG2) * MLN_SL_COUNT;
-}
-
-/*
- * The class that serves a request of `block_bytes` (from
- * mln_engine_block_size, at most MLN_FRONT_CACHE_MAX), and in *class_bytes
- * its size: `block_bytes` rounded up to the class's width, at most
- * 1/MLN_SL_COUNT more.
- */
-static inline size_t mln_front_cache_class_for(size_t block_bytes, size_t *class_bytes)
-{
-    unsigned w = mln_front_cache_width_log2(block_bytes);
-    size_t units = (block_bytes + ((size_t)1 << w) - 1) >> w;
-    *class_bytes = units << w;
-    return mln_front_cache_class_base(w) + units;
-}
-
-/*
- * The same as tables (front_cache.c, built from the formula by the
- * compiler): the class serving a block of u alignment units, NONE past
- * MLN_FRONT_CACHE_MAX; and each class's size.
+ * The classes as tables (front_cache.c, built by the compiler): the class
+ * serving a block of u alignment units, NONE past MLN_FRONT_CACHE_MAX; and
+ * each class's size. A request's class is its engine bin after the
+ * engine's own rounding: its size is mln_engine_fit_size(block_bytes), at
+ * most 1/MLN_SL_COUNT more, and its number the bin of that size
+ * (mln_engine_bin_of, numbered flat: first level * MLN_SL_COUNT + second).
  */
 #define MLN_FRONT_CACHE_UNIT_ENTRIES (MLN_FRONT_CACHE_MAX / 8 + 1)
 extern const uint8_t mln_front_cache_class_of_units[MLN_FRONT_CACHE_UNIT_ENTRIES];
 extern const uint16_t mln_front_cache_class_bytes[];
 
-/* As mln_front_cache_class_for, by the tables: for the fast paths. */
+/* The class serving a request of `block_bytes` (at most MLN_FRONT_CACHE_MAX,
+ * from mln_engine_block_size), and in *class_bytes its size. */
 static inline size_t mln_front_cache_lookup(size_t block_bytes, size_t *class_bytes)
 {
     size_t c = mln_front_cache_class_of_units[block_bytes >> MLN_ALIGN_LOG2];
@@ -156,15 +126,15 @@ static inline size_t mln_front_cache_round(size_t block_bytes)
     return block_bytes;
 }
 
-/* The class a block of `size` bytes is cached in, or MLN_FRONT_CACHE_NONE
- * unless it is small and exactly its class's size. */
-static inline size_t mln_front_cache_class_of_block(size_t size)
+/* Whether a block of `size` bytes may be cached (small, and exactly its
+ * class's size), and in *c which class's list it goes in. */
+static inline bool mln_front_cache_class_of_block(size_t size, size_t *c)
 {
     if (size > MLN_FRONT_CACHE_MAX)
-        return MLN_FRONT_CACHE_NONE;
+        return false;
     size_t class_bytes;
-    size_t c = mln_front_cache_lookup(size, &class_bytes);
-    return class_bytes == size ? c : MLN_FRONT_CACHE_NONE;
+    *c = mln_front_cache_lookup(size, &class_bytes);
+    return class_bytes == size;
 }
 
 /* Bytes of the largest cached block (0: none). O(MLN_FRONT_CACHE_CLASSES). */
@@ -201,11 +171,8 @@ static inline void *mln_front_cache_mark(const void *pool)
 static inline bool mln_front_cache_push(mln_front_cache_t *q, mln_block_t *b, size_t size, const void *pool,
                                         size_t in_use)
 {
-    if (size > MLN_FRONT_CACHE_MAX)
-        return false;
-    size_t class_bytes;
-    size_t c = mln_front_cache_lookup(size, &class_bytes);
-    if (class_bytes != size || q->count[c] >= MLN_FRONT_CACHE_DEPTH ||
+    size_t c;
+    if (!mln_front_cache_class_of_block(size, &c) || q->count[c] >= MLN_FRONT_CACHE_DEPTH ||
         q->bytes + size > q->limit + (in_use >> q->share_log2))
         return false;
     q->bytes += size;

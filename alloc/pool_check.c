@@ -12,9 +12,10 @@ static const char *check_front_cache(const mln_alloc_t *pool, size_t *cached_byt
         if (pool->front_cache.count[c] > MLN_FRONT_CACHE_DEPTH)
             return "front cache list over its depth";
         mln_block_t *b = pool->front_cache.top[c];
+        size_t cls;
         for (unsigned n = 0; n < pool->front_cache.count[c]; n++, b = *mln_front_cache_next_slot(b)) {
             if (b == NULL || block_is_free(b) || b->link != mln_front_cache_mark(pool) ||
-                mln_front_cache_class_of_block(block_size(b)) != c)
+                !mln_front_cache_class_of_block(block_size(b), &cls) || cls != c)
                 return "front cache holds a block it should not";
             *cached_bytes += block_size(b);
         }

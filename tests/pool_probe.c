@@ -136,10 +136,13 @@ unsigned long probe_shared_repairs(const mln_alloc_t *shm) { return mln_shared_o
 
 int probe_class_tables_agree(void)
 {
+    /* A request's class is the engine's bin of its good-fit size. */
     for (size_t bytes = MLN_ALIGN; bytes <= MLN_FRONT_CACHE_MAX; bytes += MLN_ALIGN) {
-        size_t formula_bytes, table_bytes;
-        if (mln_front_cache_class_for(bytes, &formula_bytes) != mln_front_cache_lookup(bytes, &table_bytes) ||
-            formula_bytes != table_bytes || table_bytes < bytes)
+        size_t class_bytes;
+        size_t c = mln_front_cache_lookup(bytes, &class_bytes);
+        unsigned fl, sl;
+        mln_engine_bin_of(class_bytes, &fl, &sl);
+        if (class_bytes != mln_engine_fit_size(bytes) || c != (size_t)fl * MLN_SL_COUNT + sl)
             return 0;
     }
     return 1;
