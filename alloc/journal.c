@@ -1,17 +1,10 @@
 /*
- * journal.c: the undo log (see journal.h).
- *
- * The only hazard is the writing process being killed, never a concurrent
- * reader (the lock excludes those), so ordering needs only compiler fences:
- * an entry is complete before it is counted, and counted before the word it
- * protects is written. The kernel's hand-over of a dead owner's lock makes
- * the dead process's stores visible to the next owner.
+ * journal.c: the undo log (see journal.h, which says why compiler fences
+ * are all the ordering it needs).
  */
 #include "alloc/journal.h"
 
 #include "alloc/debug.h"
-
-#define COMPILER_FENCE() __atomic_signal_fence(__ATOMIC_SEQ_CST)
 
 void mln_journal_init(mln_journal_t *j)
 {
@@ -23,9 +16,9 @@ void mln_journal_init(mln_journal_t *j)
 
 void mln_journal_step_done(mln_journal_t *j)
 {
-    COMPILER_FENCE();
+    MLN_JOURNAL_FENCE();
     j->saved = 0;
-    COMPILER_FENCE();
+    MLN_JOURNAL_FENCE();
 }
 
 int mln_journal_dirty(const mln_journal_t *j)

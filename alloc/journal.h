@@ -24,6 +24,15 @@
 
 #define MLN_JOURNAL_SLOTS 16u
 
+/*
+ * The journal's only hazard is the writing process being killed, never a
+ * concurrent reader (the lock excludes those), so ordering needs only
+ * compiler fences: an entry is complete before it is counted, and counted
+ * before the word it protects is written. The kernel's hand-over of a dead
+ * owner's lock makes the dead process's stores visible to the next owner.
+ */
+#define MLN_JOURNAL_FENCE() __atomic_signal_fence(__ATOMIC_SEQ_CST)
+
 enum mln_journal_op {
     MLN_JOP_NONE = 0,    /* no multi-step operation under way */
     MLN_JOP_DESTROY = 1  /* destroying sub-pool `subject`; `stage` says how far */
@@ -60,9 +69,9 @@ static inline void mln_journal_save(mln_journal_t *j, void *word)
         mln_panic("journal: a step saves more words than it has slots");
     j->undo[n].addr = word;
     j->undo[n].old = *(volatile uintptr_t *)word;
-    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    MLN_JOURNAL_FENCE();
     j->saved = n + 1;
-    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    MLN_JOURNAL_FENCE();
 }
 
 /* The current step is complete: forget its saved words. */

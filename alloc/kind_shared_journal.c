@@ -46,7 +46,7 @@ void mln_shared_destroy_begin(mln_alloc_t *pool, mln_alloc_t *child)
     mln_journal_t *j = &mln_shared_of(pool)->journal;
     j->subject = (uintptr_t)child;
     j->stage = 0;
-    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    MLN_JOURNAL_FENCE();
     j->op = MLN_JOP_DESTROY;
     mln_shared_unlink_stage(pool, child);
 }
@@ -63,6 +63,6 @@ void mln_shared_unlink_stage(mln_alloc_t *pool, mln_alloc_t *child)
 
 void mln_shared_destroy_end(mln_alloc_t *pool)
 {
-    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    MLN_JOURNAL_FENCE();
     mln_shared_of(pool)->journal.op = MLN_JOP_NONE;
 }
