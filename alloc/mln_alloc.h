@@ -54,6 +54,43 @@
 extern "C" {
 #endif
 
+/*
+ * The library's version, major.minor.patch: the major changes when a
+ * program built against an earlier release of the same major could break
+ * (the soname, libmlnpool.so.<major>, changes with it), the minor when
+ * functions are added, the patch for fixes alone. These three macros are
+ * where the version is written; the installer, the pkg-config and CMake
+ * files and the shared library's file name and soname are derived from them.
+ * MLNPOOL_VERSION is major * 10000 + minor * 100 + patch, for #if tests.
+ */
+#define MLNPOOL_VERSION_MAJOR 1
+#define MLNPOOL_VERSION_MINOR 2
+#define MLNPOOL_VERSION_PATCH 0
+#define MLNPOOL_VERSION                                              \
+    (MLNPOOL_VERSION_MAJOR * 10000 + MLNPOOL_VERSION_MINOR * 100 +    \
+     MLNPOOL_VERSION_PATCH)
+#define MLNPOOL_VERSION_STR_(n) #n
+#define MLNPOOL_VERSION_XSTR_(n) MLNPOOL_VERSION_STR_(n)
+/* "1.2.0": a string literal, made from the three numbers above. */
+#define MLNPOOL_VERSION_STRING                                       \
+    MLNPOOL_VERSION_XSTR_(MLNPOOL_VERSION_MAJOR) "."                  \
+    MLNPOOL_VERSION_XSTR_(MLNPOOL_VERSION_MINOR) "."                  \
+    MLNPOOL_VERSION_XSTR_(MLNPOOL_VERSION_PATCH)
+
+/*
+ * mln_alloc_version: the version of the library linked in, as
+ * MLNPOOL_VERSION_STRING was when the library was built ("1.2.0"), and
+ * mln_alloc_version_number: as MLNPOOL_VERSION was (10200). A program
+ * compares them with the macros, its header's, to learn at run time which
+ * library it got (with a shared library, one installed later may be newer):
+ * the same major and at least the header's minor is what it was built for.
+ * The string is static, never freed, the same at every call.
+ * Complexity: O(1). Failure: none. Threads and processes: any, at any time,
+ * before any pool exists too (reads nothing but constants). Since 1.2.
+ */
+const char *mln_alloc_version(void);
+int mln_alloc_version_number(void);
+
 /* Melon's size type. */
 typedef size_t mln_size_t;
 

@@ -1,15 +1,30 @@
 #!/bin/bash
 # The shared library's dynamic symbol table holds exactly the functions the
-# public header declares, each under the version node MLNPOOL_1 but
-# mln_alloc_stats (MLNPOOL_1.1, with version 1.0's kept as
-# mln_alloc_stats@MLNPOOL_1); its soname is libmlnpool.so.1, and it needs
-# nothing but libc.
+# public header declares, each under the version node MLNPOOL_1 but those a
+# later minor release added or changed (node_of below; version 1.0's
+# mln_alloc_stats is kept as mln_alloc_stats@MLNPOOL_1); its soname is
+# libmlnpool.so.<the header's MLNPOOL_VERSION_MAJOR>, and it needs nothing
+# but libc.
+#
+#   exported_symbols_test.sh LIBRARY HEADER VERSION_SH
 set -euo pipefail
 lib="$1"
 header="$2"
+version_sh="$3"
+
+# The node each function is exported under: MLNPOOL_1, or the node of the
+# release that added it or changed it (mlnpool.map).
+node_of() {
+  case "$1" in
+    mln_alloc_stats) echo MLNPOOL_1.1 ;;
+    mln_alloc_version | mln_alloc_version_number) echo MLNPOOL_1.2 ;;
+    *) echo MLNPOOL_1 ;;
+  esac
+}
 
 soname=$(readelf -d "$lib" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
-[ "$soname" = "libmlnpool.so.1" ] || { echo "soname is '$soname'"; exit 1; }
+major=$("$version_sh" "$header" major)
+[ "$soname" = "libmlnpool.so.$major" ] || { echo "soname is '$soname', the header says major $major"; exit 1; }
 
 needed=$(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort | tr '\n' ' ')
 [ "$needed" = "libc.so.6 " ] || { echo "needs more than libc: $needed"; exit 1; }
@@ -19,9 +34,12 @@ exported=$(nm -D --defined-only "$lib" | awk '$2 != "A" { print $3 }' | sort)
 compat=$(echo "$exported" | grep -v '@@' || true)
 [ "$compat" = "mln_alloc_stats@MLNPOOL_1" ] || { echo "old versions kept: '$compat'"; exit 1; }
 exported=$(echo "$exported" | grep '@@')
-misplaced=$(echo "$exported" | grep -vE '@@MLNPOOL_1$' | grep -vxF 'mln_alloc_stats@@MLNPOOL_1.1' || true)
-[ -z "$misplaced" ] || { echo "exported outside their version node:"; echo "$misplaced"; exit 1; }
-exported=$(echo "$exported" | sed 's/@@MLNPOOL_1\(\.1\)\{0,1\}$//')
+misplaced=""
+while IFS= read -r symbol; do
+  [ "${symbol#*@@}" = "$(node_of "${symbol%%@@*}")" ] || misplaced+="$symbol (expected $(node_of "${symbol%%@@*}"))"$'\n'
+done <<<"$exported"
+[ -z "$misplaced" ] || { echo "exported outside their version node:"; echo -n "$misplaced"; exit 1; }
+exported=$(echo "$exported" | awk -F@@ '{ print $1 }')
 
 # Functions the header declares: each statement of the preprocessed header
 # (comments gone, whatever its line breaks) that is not a typedef or a

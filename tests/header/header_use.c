@@ -15,9 +15,16 @@ int main(void)
     printf("alignment %lu\n", (unsigned long)MLN_ALLOC_ALIGNMENT);
     printf("shm_min %lu\n", (unsigned long)MLN_ALLOC_SHM_MIN_SIZE);
     printf("infinite %d\n", M_ALLOC_INFINITE_SIZE == (mln_size_t)-1);
+    printf("version %s %d\n", MLNPOOL_VERSION_STRING, MLNPOOL_VERSION);
     return 0;
 }
 #else
+/* The version is usable in #if, and as a string literal. */
+#if MLNPOOL_VERSION != MLNPOOL_VERSION_MAJOR * 10000 + MLNPOOL_VERSION_MINOR * 100 + MLNPOOL_VERSION_PATCH
+#error "MLNPOOL_VERSION disagrees with its parts"
+#endif
+static const char version_literal[] = "mlnpool " MLNPOOL_VERSION_STRING;
+
 /* A constant expression, as the alignment of a type would be. */
 typedef char alignment_is_a_power_of_two[(MLN_ALLOC_ALIGNMENT & (MLN_ALLOC_ALIGNMENT - 1)) == 0 ? 1 : -1];
 
@@ -63,6 +70,7 @@ int use_everything(void)
     rc += mln_alloc_shm_mutex_lock(locker) + mln_alloc_shm_mutex_unlock(locker);
     mln_alloc_shm_mutex_destroy(locker);
     rc += (int)(mln_alloc_available_capacity(pool) == M_ALLOC_INFINITE_SIZE);
+    rc += (int)(mln_alloc_version()[0] == version_literal[8]) + mln_alloc_version_number();
     rc += (int)(stats.bytes_in_use + stats.peak_bytes_in_use + stats.largest_free + stats.allocations +
                 stats.frees + stats.failures);
     mln_alloc_destroy(fixed);

@@ -30,7 +30,8 @@ LAYERS = [
     ("kinds", ["kind_heap.h", "kind_heap.c", "kind_shared.h", "kind_shared_journal.h",
                "kind_shared_recovery.h", "kind_shared_state.h", "kind_shared.c", "kind_shared_journal.c",
                "kind_shared_recovery.c"]),
-    ("api", ["api_roots.h", "api.c", "api_capacity.c", "api_roots.c", "api_region.c", "api_shared.c", "api_stats.c"]),
+    ("api", ["api_roots.h", "api.c", "api_capacity.c", "api_roots.c", "api_region.c", "api_shared.c", "api_stats.c",
+             "api_version.c"]),
 ]
 # What the core may use from below it: the platform seam and what GCC and
 # Clang require of every freestanding environment (and the linker's GOT
