@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 checkout="$(pwd)"
 
 work="$(mktemp -d)"
+# shellcheck disable=SC2317 # called by the trap below
 cleanup() {
   # The server first: it holds files of the output base open.
   if [ -d "$work/output_base" ]; then
