@@ -28,11 +28,16 @@ for path in sorted(hits):
     print(f"  {path:42s} {h:5d} / {t:5d}  {100.0 * h / t:5.1f} %")
 print(f"  {'alloc/ and platform/, lines':42s} {covered:5d} / {total:5d}  {100.0 * covered / total:5.1f} %")
 if sys.argv[1:] == ["--readme"]:
+    # Between marks only this script writes (tests/readme checks they hold
+    # one well-formed figure).
     readme = open("README.md").read()
+    begin = "<!-- coverage:begin (written by ./tools/coverage.sh --readme) -->"
+    end = "<!-- coverage:end -->"
+    if readme.count(begin) != 1 or readme.count(end) != 1:
+        sys.exit("README.md: no single pair of coverage marks to write between")
+    head, rest = readme.split(begin)
+    _, tail = rest.split(end)
     figure = f"{covered} of {total} lines, **{100.0 * covered / total:.1f} %**"
-    new, n = re.subn(r"\d+ of \d+ lines, \*\*[\d.]+ %\*\*", figure, readme)
-    if n != 1:
-        sys.exit("README.md: no single coverage figure to rewrite")
-    open("README.md", "w").write(new)
+    open("README.md", "w").write(head + begin + figure + end + tail)
     print("README.md: coverage figure rewritten")
 PY

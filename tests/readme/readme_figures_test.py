@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+"""The README's figures against what computes them.
+
+Three blocks are written by their scripts, between marks only those scripts
+write (firmware_figures.sh, coverage.sh, bench_counts.sh, each with
+--readme): a run takes minutes, so here each block is only checked to be
+present once and well formed, and the prose that quotes it to agree with it.
+Every other figure the build decides is checked against the build itself:
+sizes and settings by figures_probe (compiled with the library), the
+soname, version nodes and internal names by the installable libraries, and
+the test suites' workloads by their sources.
+
+    readme_figures_test.py README PROBE NAME=PATH...
+
+NAME=PATH gives the test sources (header_modes, fuzz_smoke, stress, shm_kill,
+shm_procs, threads, request_arena) and, optionally, the installable shared
+library and its static archive's list of internal names (dist_library,
+internal_symbols): without them the soname is checked against the header's
+major version alone.
+
+A failure names the figure; when the README's wording changed rather than
+the figure, the pattern here is what to update.
+"""
+import re
+import subprocess
+import sys
+
+readme_path, probe = sys.argv[1:3]
+sources = dict(arg.split("=", 1) for arg in sys.argv[3:])
+readme = open(readme_path, encoding="utf-8").read()
+flat = " ".join(readme.split())  # wording may wrap anywhere
+failures = []
+
+
+def fail(message):
+    failures.append(message)
+
+
+def said(pattern, what, text=None):
+    """The groups of the README's one phrase matching pattern, or None."""
+    found = re.findall(pattern, flat if text is None else text)
+    if not found:
+        fail("README no longer says %s (pattern %r)" % (what, pattern))
+        return (None,) * 10  # every figure unknown: expect() skips them
+    if len(set(found)) > 1:
+        fail("README says %s in different ways: %s" % (what, found))
+    return found[0] if isinstance(found[0], tuple) else (found[0],)
+
+
+def expect(what, quoted, actual):
+    if quoted is not None and str(quoted) != str(actual):
+        fail("README says %s is %s; it is %s" % (what, quoted, actual))
+
+
+def kib(n):
+    return "%.1f" % (n / 1024)
+
+
+def number(text):
+    return None if text is None else int(text.replace(",", ""))
+
+
+def source(name):
+    return open(sources[name], encoding="utf-8").read()
+
+
+def block(name, writer):
+    """The text between a script's marks, checked to appear once, in order."""
+    begin = "<!-- %s:begin (written by %s) -->" % (name, writer)
+    end = "<!-- %s:end -->" % name
+    if readme.count(begin) != 1 or readme.count(end) != 1 or readme.index(begin) > readme.index(end):
+        fail("README: the %s block must be between one %r and one %r (%s writes it)"
+             % (name, begin, end, writer))
+        return ""
+    return readme[readme.index(begin) + len(begin):readme.index(end)]
+
+
+def table(text):
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")]
+            for line in text.strip().split("\n") if line.startswith("|")]
+    return rows[0], rows[2:] if len(rows) > 1 and set("".join(rows[1])) <= set("-: ") else None
+
+
+# ---- the build's figures, from the probe ----
+figures = {}
+for line in subprocess.run([probe], check=True, capture_output=True, text=True).stdout.splitlines():
+    key, value = line.split(" ", 1)
+    figures[key] = value if key == "version" else int(value)
+f = figures
+
+# ---- script-written blocks: present, well formed, quoted right ----
+firmware = block("firmware-figures", "./tools/firmware_figures.sh --readme")
+if firmware:
+    head, rows = table(firmware)
+    if head != ["Figure", "Cortex-M3"] or rows is None or len(rows) != 6 or \
+            any(len(r) != 2 or not re.search(r"\d", r[1]) for r in rows):
+        fail("README: the firmware-figures block is not the script's 6-row table")
+    layers = said(r"engine (\d+), pool (\d+), kinds (\d+), api (\d+), base (\d+), platform (\d+) "
+                  r"\(sum (\d+), less (\d+) of the stand-ins", "the firmware figures by layer", firmware)
+    share = said(r"\| (\d+) bytes of text \+ data \|", "the region-only image's size", firmware)
+    if layers and share:
+        parts = [int(x) for x in layers]
+        expect("the sum of the layers", parts[6], sum(parts[:6]))
+        expect("the layers less the stand-ins", parts[6] - parts[7], share[0])
+    overhead = said(r"(\d+) bytes \(header\), blocks aligned to (\d+), smallest block (\d+) bytes",
+                    "the 32-bit per-allocation overhead", firmware)
+    if overhead:
+        expect("the 32-bit header (Design sketch)",
+               said(r"\*\*Header: 2 words \(\d+ bytes on LP64, (\d+) on 32-bit ARM\)\.\*\*",
+                    "the 32-bit header")[0], overhead[0])
+        expect("the 32-bit alignment (macro table)",
+               said(r"at least two pointers \(\d+ on LP64, (\d+) on 32-bit ARM\)",
+                    "the 32-bit alignment")[0], overhead[1])
+
+coverage = block("coverage", "./tools/coverage.sh --readme").strip()
+if coverage:
+    m = re.fullmatch(r"(\d+) of (\d+) lines, \*\*(\d+\.\d) %\*\*", coverage)
+    if not m:
+        fail("README: the coverage block is not 'N of M lines, **P %**': %r" % coverage)
+    else:
+        expect("the coverage percentage", m.group(3),
+               "%.1f" % (100.0 * int(m.group(1)) / int(m.group(2))))
+
+counts = {}
+bench = block("bench-counts", "./tools/bench_counts.sh --readme")
+if bench:
+    head, rows = table(bench)
+    cell = re.compile(r"(\d+) / (\d+\.\d\d) / (\d+\.\d{3})")
+    if head[0] != "instructions / D1 misses / LL misses per op" or not rows or \
+            any(len(r) != len(head) or not all(cell.fullmatch(c) or c == "–" for c in r[1:])
+                for r in rows):
+        fail("README: the bench-counts block is not the script's table")
+    else:
+        for r in rows:
+            for allocator, c in zip(head[1:], r[1:]):
+                if c != "–":
+                    counts[r[0].split(" ")[0], r[0], allocator] = cell.fullmatch(c).groups()
+
+
+def count(row_start, allocator, field, decimals=None):
+    """A count table figure, rounded as the prose quotes it."""
+    for (_, row, who), values in counts.items():
+        if row.startswith(row_start) and who == allocator:
+            value = values[{"i": 0, "d": 1, "l": 2}[field]]
+            return value if decimals is None else "%.*f" % (decimals, float(value))
+    fail("README: no %s / %s in the count table" % (row_start, allocator))
+    return None
+
+
+if counts:
+    q = said(r"\*\*mimalloc heaps\*\* on small mixed sizes \((\d+) instructions per pair against (\d+):",
+             "mimalloc's and mlnpool's count on small mixed sizes")
+    if q:
+        expect("mimalloc's instructions per pair (mixed 8-512 B)", q[0], count("mixed 8", "mimalloc", "i"))
+        expect("mlnpool's instructions per pair (mixed 8-512 B)", q[1], count("mixed 8", "mlnpool", "i"))
+    q = said(r"\*\*APR pools\*\* on request \(([\d,]+) instructions per request against ([\d,]+):",
+             "APR's and mlnpool's count on request")
+    if q:
+        expect("APR's instructions per request", number(q[0]), count("request", "APR", "i"))
+        expect("mlnpool's instructions per request", number(q[1]), count("request", "mlnpool", "i"))
+    q = said(r"a free\+alloc pair costs (\d+) instructions, (\d+\.\d) D1 and (\d+\.\d\d) last-level misses",
+             "mlnpool's counts on the 100k-live mix")
+    if q:
+        expect("mlnpool's instructions (100k live)", q[0], count("mixed 16 B", "mlnpool", "i"))
+        expect("mlnpool's D1 misses (100k live)", q[1], count("mixed 16 B", "mlnpool", "d", 1))
+        expect("mlnpool's LL misses (100k live)", q[2], count("mixed 16 B", "mlnpool", "l", 2))
+    q = said(r"; mimalloc (\d+), (\d+\.\d), (\d+\.\d{3})\)", "mimalloc's counts on the 100k-live mix")
+    if q:
+        expect("mimalloc's instructions (100k live)", q[0], count("mixed 16 B", "mimalloc", "i"))
+        expect("mimalloc's D1 misses (100k live)", q[1], count("mixed 16 B", "mimalloc", "d", 1))
+        expect("mimalloc's LL misses (100k live)", q[2], count("mixed 16 B", "mimalloc", "l", 3))
+    q = said(r"glibc's (\d+\.\d) D1 misses per chain", "glibc's D1 misses per realloc chain")
+    if q:
+        expect("glibc's D1 misses per realloc chain", q[0], count("realloc", "glibc", "d", 1))
+    q = said(r"\(request [\d,]+ -> ([\d,]+), burst \d+ -> (\d+):", "the size classes' cost")
+    if q:
+        expect("mlnpool's instructions per request", number(q[0]), count("request", "mlnpool", "i"))
+        expect("mlnpool's instructions per burst block", q[1], count("burst", "mlnpool", "i"))
+
+# ---- sizes and settings: the probe ----
+if f["pointer_bytes"] == 8:
+    expect("the LP64 header (intro)", said(r"(\d+) bytes of header per block on LP64", "the header")[0],
+           f["block_header"])
+    expect("the LP64 header (Design sketch)",
+           said(r"\*\*Header: 2 words \((\d+) bytes on LP64", "the LP64 header")[0], f["block_header"])
+    expect("the smallest LP64 block", said(r"Smallest block: (\d+) bytes on LP64", "the smallest block")[0],
+           f["block_min"])
+    q = said(r"header per allocation \(LP64\) \| (\d+) B \(smallest block (\d+) B\)", "the memory table's header")
+    if q:
+        expect("the memory table's header", q[0], f["block_header"])
+        expect("the memory table's smallest block", q[1], f["block_min"])
+    expect("the LP64 alignment", said(r"at least two pointers \((\d+) on LP64", "the alignment")[0],
+           f["alignment"])
+    expect("the smallest region (LP64)", said(r"≈ (\d+\.\d) KiB LP64", "the smallest region")[0],
+           kib(f["region_min"]))
+    for phrase in (r"control structure is about (\d+\.\d) KiB on LP64",
+                   r"control structure, about (\d+\.\d) KiB on LP64",
+                   r"a pool's control structure \(about (\d+\.\d) KiB, mostly bin heads"):
+        q = re.findall(phrase, flat)
+        for quoted in q:
+            expect("a pool's control structure", quoted, kib(f["pool_struct"]))
+    expect("the first-level bins", said(r"\*\*Bins\*\*: (\d+) first-level classes", "the bins")[0],
+           f["fl_count"])
+q = said(r"first-level classes \(powers of two\) × (\d+) second-level subdivisions, below (\d+) bytes "
+         r"one bin per (\d+) bytes", "the second-level bins")
+if q and f["pointer_bytes"] == 8:
+    expect("second-level bins per class", q[0], f["sl_count"])
+    expect("the small-size limit", q[1], f["small_limit"])
+    expect("the small bins' step", q[2], f["alignment"])
+expect("the smallest shared region", said(r"smallest shared region, (\d+) bytes", "MLN_ALLOC_SHM_MIN_SIZE")[0],
+       f["shm_min"])
+for quoted in re.findall(r"`MLN_ALLOC_SHM_MIN_SIZE` \((\d+) KiB", flat) + \
+        re.findall(r"`MLN_ALLOC_SHM_MIN_SIZE`, (\d+) KiB", flat):
+    expect("the smallest shared region in KiB", quoted, f["shm_min"] // 1024)
+q = said(r"\((\d+) deep; (\d+) KiB plus 1/(\d+) of its bytes in use", "the front cache's size")
+if q:
+    expect("the front cache's depth", q[0], f["quick_depth"])
+    expect("the front cache's bytes", q[1], f["quick_bytes"] // 1024)
+    expect("the front cache's share of bytes in use", q[2], 1 << f["quick_share_log2"])
+q = said(r"the front cache's depth per class, its bytes besides 1/8 of the pool's bytes in use, and its "
+         r"largest class \((\d+), (\d+) KiB, 2\^(\d+) = (\d+) KiB;", "the front cache's settings")
+if q:
+    expect("MLN_ALLOC_QUICK_DEPTH", q[0], f["quick_depth"])
+    expect("MLN_ALLOC_QUICK_BYTES", q[1], f["quick_bytes"] // 1024)
+    expect("MLN_ALLOC_QUICK_MAX_LOG2", q[2], f["quick_max_log2"])
+    expect("the largest cached class", q[3], (1 << f["quick_max_log2"]) // 1024)
+expect("the largest cached size", said(r"a request up to (\d+) KiB \(header included\) is rounded",
+                                       "the cached sizes")[0], (1 << f["quick_max_log2"]) // 1024)
+q = said(r"at most (\d+) classes × (\d+) blocks of engine frees", "the front cache's flush bound")
+if q:
+    expect("the front cache's classes", q[0], f["quick_classes"])
+    expect("the front cache's depth (flush)", q[1], f["quick_depth"])
+q = said(r"its first span \((\d+) KiB for a root, (\d+) KiB for a child\)", "the home spans")
+if q:
+    expect("a root's first span", q[0], f["root_home"] // 1024)
+    expect("a child's first span", q[1], f["child_home"] // 1024)
+q = said(r"adds a span \((\d+) KiB doubling to (\d+) MiB for roots, (\d+) KiB to (\d+) KiB for children\); "
+         r"blocks over (\d+) KiB \((\d+) KiB in a child\)", "the growth policies")
+if q:
+    expect("a root's first grown span", q[0], f["root_first_grow"] // 1024)
+    expect("a root's largest grown span", q[1], f["root_max_grow"] // (1 << 20))
+    expect("a child's first grown span", q[2], f["child_first_grow"] // 1024)
+    expect("a child's largest grown span", q[3], f["child_max_grow"] // 1024)
+    expect("a root's large-block threshold", q[4], f["root_large_block"] // 1024)
+    expect("a child's large-block threshold", q[5], f["child_large_block"] // 1024)
+
+# ---- the installable libraries ----
+expect("the installed library's version", said(r"`lib/libmlnpool\.so\.(\d+\.\d+\.\d+)`",
+                                                "the installed library's file name")[0], f["version"])
+# The soname is libmlnpool.so.<major> (dist derives it from the header).
+soname = "libmlnpool.so.%d" % f["version_major"]
+if "dist_library" in sources:
+    dynamic = subprocess.run(["readelf", "-d", sources["dist_library"]], check=True,
+                             capture_output=True, text=True).stdout
+    expect("the built library's soname", re.search(r"Library soname: \[(.*)\]", dynamic).group(1), soname)
+    symbols = subprocess.run(["nm", "-D", "--defined-only", sources["dist_library"]], check=True,
+                             capture_output=True, text=True).stdout
+    nodes = set(re.findall(r"@@?(MLNPOOL_[\d.]+)", symbols))
+    for node in sorted(set(re.findall(r"MLNPOOL_\d+(?:\.\d+)*", readme))):
+        if node not in nodes:
+            fail("README names the version node %s; the library has %s" % (node, ", ".join(sorted(nodes))))
+if "internal_symbols" in sources:
+    internal = [line for line in open(sources["internal_symbols"]) if line.strip()]
+    expect("the number of internal names", said(r"defines all (\d+) internal names",
+                                                "the internal names")[0], len(internal))
+for quoted in re.findall(r"soname `(libmlnpool\.so\.\d+)`", flat):
+    expect("the soname", quoted, soname)
+
+# ---- the test suites' workloads, from their sources ----
+script = source("header_modes")
+groups = re.findall(r'compilers="([^"]+)"; stds="([^"]+)"', script)
+apis = re.search(r'for api in ((?:"[^"]*" ?)+);', script)
+if len(groups) != 2 or not apis:
+    fail("header_modes_test.sh: its modes are no longer where this test reads them")
+else:
+    modes = sum(len(c.split()) * len(s.split()) for c, s in groups) * len(re.findall(r'"[^"]*"', apis.group(1)))
+    expect("the header's modes", said(r"`//tests:header_modes_test`: (\d+) modes", "the header's modes")[0],
+           modes)
+q = said(r"`//tests/fuzz:fuzz_smoke_test` \(tag `fuzz`\) runs [\d,]+ operations in (\d+) fixed sessions",
+         "the fuzz smoke sessions")
+m = re.search(r"input < (\d+)", source("fuzz_smoke"))
+expect("the fuzz smoke sessions", q and q[0], m and m.group(1))
+stress = source("stress")
+seeds = re.search(r"seed : \{([^}]*)\}", stress)
+runs = re.findall(r"Run\(Ops\((\d+)\), (\d+)\)", stress)
+q = said(r"\| ([\d.]+)M random operations over a changing tree of pools .*? integrity walk every (\d+) steps, "
+         r"and (\d+)k steps checked after each one", "the stress suite's work")
+if q and seeds and len(runs) == 2:
+    expect("the stress operations (millions)", q[0],
+           "%g" % (len(seeds.group(1).split(",")) * int(runs[0][0]) / 1e6))
+    expect("the stress walk interval", q[1], runs[0][1])
+    expect("the stress steps checked each (thousands)", q[2], int(runs[1][0]) // 1000)
+kill = source("shm_kill")
+q = said(r"\| (\d+) workers looping through sub-pool .*?, (\d+) SIGKILLs at random moments", "the kill test")
+if q:
+    expect("the kill test's workers", q[0], re.search(r"kWorkers = (\d+)", kill).group(1))
+    expect("the kill test's kills", q[1], re.search(r"kKills = (\d+)", kill).group(1))
+expect("the default kills", said(r"The default test run does (\d+) kills", "the default kills")[0],
+       re.search(r"kKills = (\d+)", kill).group(1))
+procs = source("shm_procs")
+q = said(r"\| (\d+) workers × (\d+)k operations in their sub-pools", "the shared-pool process test")
+if q:
+    expect("the process test's workers", q[0], re.search(r"kWorkers = (\d+)", procs).group(1))
+    expect("the process test's operations (thousands)", q[1],
+           int(re.search(r"kOpsPerWorker = (\d+)", procs).group(1)) // 1000)
+expect("the threads test's threads", said(r"root pools running the model in (\d+) threads", "the threads")[0],
+       re.search(r"kThreads = (\d+)", source("threads")).group(1))
+q = said(r"after each of ([\d,]+) requests", "the request arena's requests")
+expect("the request arena's requests", q and number(q[0]),
+       int(re.search(r"const int total = (\d+);", source("request_arena")).group(1)))
+
+if failures:
+    sys.exit("\n".join(failures))
+print("README figures agree with the build and the sources; the script-written blocks are intact")
