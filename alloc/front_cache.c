@@ -1,6 +1,7 @@
 /*
- * front_cache.c: the front cache's size classes as two tables, so that the
- * fast paths find a class in a load instead of a dozen instructions.
+ * front_cache.c: the front cache's out-of-line parts: emptying it, its
+ * check, and its size classes as two tables, so that the fast paths find a
+ * class in a load instead of a dozen instructions.
  *
  * Both are constant and built here, by the compiler, from a formula for
  * the engine's bins and its rounding (engine.h) spelled as constant
@@ -91,3 +92,28 @@ const uint8_t mln_front_cache_class_of_units[MLN_FRONT_CACHE_UNIT_ENTRIES] = {UN
 #define ENTRY(c) (uint16_t)((c) < CLASSES ? CLASS_BYTES(c) : 0)
 const uint16_t mln_front_cache_class_bytes[CLASS_TABLE_LENGTH] = {CLASS_ENTRIES};
 #undef ENTRY
+
+mln_block_t *mln_front_cache_take_any(mln_front_cache_t *q, void *pool, size_t *cursor)
+{
+    for (; *cursor < MLN_FRONT_CACHE_CLASSES; ++*cursor)
+        if (q->count[*cursor] != 0)
+            return mln_front_cache_take(q, *cursor, pool);
+    return NULL;
+}
+
+const char *mln_front_cache_check(const mln_front_cache_t *q, const void *pool, size_t *cached_bytes)
+{
+    for (size_t c = 0; c < MLN_FRONT_CACHE_CLASSES; c++) {
+        if (q->count[c] > MLN_FRONT_CACHE_DEPTH)
+            return "front cache list over its depth";
+        mln_block_t *b = q->top[c];
+        size_t cls;
+        for (unsigned n = 0; n < q->count[c]; n++, b = *mln_front_cache_next_slot(b)) {
+            if (b == NULL || block_is_free(b) || b->link != mln_front_cache_mark(pool) ||
+                !mln_front_cache_class_of_block(block_size(b), &cls) || cls != c)
+                return "front cache holds a block it should not";
+            *cached_bytes += block_size(b);
+        }
+    }
+    return q->count[MLN_FRONT_CACHE_NONE] != 0 ? "front cache counts blocks of no class" : NULL;
+}

@@ -22,9 +22,11 @@
  * once before the pool takes a new span (mln_pool_flush_front_cache), so
  * cached memory never makes a pool grow.
  *
- * A pool's kind may turn the cache off (a limit of 0 bytes: nothing is ever
- * cached, so nothing is found): shared pools do, since their operations are
- * journaled one by one and may come from any process.
+ * A pool's kind may turn the pool's own cache off (a limit of 0 bytes:
+ * nothing is ever cached, so nothing is found) and keep one of its own
+ * instead: shared pools do (kind_shared_journal.c), since every change to
+ * their blocks is journaled and must first check whether a process died
+ * mid-operation, which the inline paths do not.
  */
 #ifndef MLN_ALLOC_FRONT_CACHE_H
 #define MLN_ALLOC_FRONT_CACHE_H
@@ -172,8 +174,10 @@ static inline bool mln_front_cache_push(mln_front_cache_t *q, mln_block_t *b, si
                                         size_t in_use)
 {
     size_t c;
-    if (!mln_front_cache_class_of_block(size, &c) || q->count[c] >= MLN_FRONT_CACHE_DEPTH ||
-        q->bytes + size > q->limit + (in_use >> q->share_log2))
+    /* The byte limit first: a cache that is off (a limit of 0) then says
+     * no before anything is looked up. */
+    if (q->bytes + size > q->limit + (in_use >> q->share_log2) || !mln_front_cache_class_of_block(size, &c) ||
+        q->count[c] >= MLN_FRONT_CACHE_DEPTH)
         return false;
     q->bytes += size;
     b->link = mln_front_cache_mark(pool);
@@ -202,5 +206,21 @@ static inline mln_block_t *mln_front_cache_pop(mln_front_cache_t *q, size_t c, v
         return NULL;
     return mln_front_cache_take(q, c, pool);
 }
+
+/*
+ * Take a cached block, owned by `pool` again, from the first class at or
+ * past *cursor that holds one (*cursor is left at that class), or NULL when
+ * none does: emptying the cache is a loop over this from a cursor of 0,
+ * O(MLN_FRONT_CACHE_CLASSES + blocks cached) in all. In front_cache.c.
+ */
+mln_block_t *mln_front_cache_take_any(mln_front_cache_t *q, void *pool, size_t *cursor);
+
+/*
+ * The cache of `pool` is sound: each list within its depth and holding
+ * blocks of `pool` in use, marked as cached, of exactly its class's size.
+ * NULL when so, else a message; *cached_bytes is increased by the bytes
+ * held. O(blocks cached). In front_cache.c.
+ */
+const char *mln_front_cache_check(const mln_front_cache_t *q, const void *pool, size_t *cached_bytes);
 
 #endif /* MLN_ALLOC_FRONT_CACHE_H */

@@ -14,18 +14,6 @@ void mln_journal_init(mln_journal_t *j)
     j->saved = 0;
 }
 
-void mln_journal_step_done(mln_journal_t *j)
-{
-    MLN_JOURNAL_FENCE();
-    j->saved = 0;
-    MLN_JOURNAL_FENCE();
-}
-
-int mln_journal_dirty(const mln_journal_t *j)
-{
-    return j->saved != 0 || j->op != MLN_JOP_NONE;
-}
-
 void mln_journal_undo(mln_journal_t *j)
 {
     uintptr_t n = j->saved;

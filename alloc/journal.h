@@ -74,11 +74,21 @@ static inline void mln_journal_save(mln_journal_t *j, void *word)
     MLN_JOURNAL_FENCE();
 }
 
-/* The current step is complete: forget its saved words. */
-void mln_journal_step_done(mln_journal_t *j);
+/* The current step is complete: forget its saved words. O(1), inline: every
+ * operation on a shared pool ends one. */
+static inline void mln_journal_step_done(mln_journal_t *j)
+{
+    MLN_JOURNAL_FENCE();
+    j->saved = 0;
+    MLN_JOURNAL_FENCE();
+}
 
-/* Whether a process died leaving work behind. */
-int mln_journal_dirty(const mln_journal_t *j);
+/* Whether a process died leaving work behind. O(1), inline: every
+ * operation on a shared pool asks first. */
+static inline int mln_journal_dirty(const mln_journal_t *j)
+{
+    return j->saved != 0 || j->op != MLN_JOP_NONE;
+}
 
 /*
  * Write every saved word back, newest first. They stay saved, and the

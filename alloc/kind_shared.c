@@ -45,14 +45,17 @@ static mln_block_t *shared_alloc(mln_alloc_t *pool, size_t bytes, size_t block_b
     (void)bytes;
     if (!mln_shared_ready(pool))
         return NULL;
-    mln_block_t *b = mln_shared_take(pool, block_bytes, pool);
+    mln_block_t *b = mln_shared_cache_pop(pool, block_bytes);
+    if (b != NULL)
+        return b;
+    b = mln_shared_take(pool, block_bytes, pool);
     mln_journal_step_done(&mln_shared_of(pool)->journal);
     return b;
 }
 
 static void shared_free(mln_alloc_t *pool, mln_block_t *b)
 {
-    if (mln_shared_ready(pool))
+    if (mln_shared_ready(pool) && !mln_shared_cache_push(pool, b))
         mln_shared_give(pool, b);
 }
 
@@ -71,7 +74,7 @@ static bool shared_resize(mln_alloc_t *pool, mln_block_t *b, size_t block_bytes)
  * this process's counters seeing it. */
 static bool shared_used_bytes(const mln_alloc_t *pool, size_t *used)
 {
-    return mln_pool_check(pool, used) == NULL;
+    return mln_pool_check(pool, used) == NULL; /* pool->cache's blocks are not in use */
 }
 
 /* ---- as a parent: sub-pools, each exchange under the lock and journal ---- */
@@ -153,7 +156,12 @@ mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_
     mln_journal_init(&sh->journal);
     pool->kind_state = sh;
     pool->in_shared_memory = true;
-    /* No front cache: every operation is journaled. */
+    /* The pool's own front cache is off, its inline paths being
+     * unjournaled; the kind keeps one that is (kind_shared_journal.c),
+     * holding at most 1/16 of the region beyond its share of the bytes in use. */
     mln_front_cache_init(&pool->front_cache, 0, MLN_FRONT_CACHE_NO_SHARE);
+    size_t cache_bytes = size / 16 < MLN_FRONT_CACHE_BYTES ? size / 16 : MLN_FRONT_CACHE_BYTES;
+    mln_front_cache_init(&sh->cache, cache_bytes, MLN_FRONT_CACHE_SHARE_LOG2);
+    pool->cache = &sh->cache;
     return pool;
 }

@@ -17,12 +17,28 @@ void mln_shared_save_words(mln_journal_t *j, mln_block_t *b)
     mln_engine_words_written(b, mln_shared_save_word, j);
 }
 
+/* Give every cached block back to the engine, each in a step of its own. */
+static void empty_cache(mln_alloc_t *pool)
+{
+    struct mln_shared *sh = mln_shared_of(pool);
+    for (size_t c = 0; c < MLN_FRONT_CACHE_CLASSES; c++) {
+        while (sh->cache.count[c] != 0) {
+            mln_journal_save(&sh->journal, &sh->cache.top[c]->link);
+            mln_shared_give(pool, mln_front_cache_take(&sh->cache, c, pool));
+        }
+    }
+}
+
 mln_block_t *mln_shared_take(mln_alloc_t *pool, size_t block_bytes, void *tag)
 {
     struct mln_shared *sh = mln_shared_of(pool);
     if (block_bytes == 0 || sh->failed)
         return NULL;
     mln_block_t *b = mln_engine_find(&pool->engine, block_bytes);
+    if (b == NULL && sh->cache.bytes != 0) { /* cached memory never makes the pool refuse */
+        empty_cache(pool);
+        b = mln_engine_find(&pool->engine, block_bytes);
+    }
     if (b == NULL)
         return NULL;
     mln_shared_save_words(&sh->journal, b);

@@ -36,7 +36,8 @@ static bool inside_region(const mln_alloc_t *pool, const void *p)
 static bool tag_ok(const void *ctx, const void *tag)
 {
     const mln_alloc_t *pool = ctx;
-    return tag == pool || (inside_region(pool, tag) && ((const mln_alloc_t *)tag)->parent == pool);
+    return tag == pool || tag == mln_front_cache_mark(pool) ||
+           (inside_region(pool, tag) && ((const mln_alloc_t *)tag)->parent == pool);
 }
 
 static const char *check_children(const mln_alloc_t *pool)
@@ -56,7 +57,10 @@ static const char *check_children(const mln_alloc_t *pool)
 
 static const char *check_shared(const mln_alloc_t *pool)
 {
+    size_t cached = 0;
     const char *problem = check_children(pool);
+    if (problem == NULL)
+        problem = mln_front_cache_check(pool->cache, pool, &cached);
     return problem != NULL ? problem : mln_engine_check(&pool->engine, tag_ok, pool, NULL);
 }
 
@@ -73,6 +77,10 @@ bool mln_shared_recover(mln_alloc_t *pool)
     if (!mln_engine_rebuild(&pool->engine))
         goto failed;
     mln_journal_step_done(j); /* only now: a death before this recovers again */
+    /* The cache's lists may be torn: they start empty, and every block
+     * marked as cached goes back to the engine. */
+    mln_front_cache_init(&sh->cache, sh->cache.limit, sh->cache.share_log2);
+    free_tagged(pool, mln_front_cache_mark(pool));
     if (j->op == MLN_JOP_DESTROY) {
         mln_alloc_t *child = (mln_alloc_t *)j->subject;
         if (!inside_region(pool, child))
@@ -87,12 +95,6 @@ bool mln_shared_recover(mln_alloc_t *pool)
 failed:
     sh->failed = 1;
     return false;
-}
-
-bool mln_shared_ready(mln_alloc_t *pool)
-{
-    struct mln_shared *sh = mln_shared_of(pool);
-    return !sh->failed && (!mln_journal_dirty(&sh->journal) || mln_shared_recover(pool));
 }
 
 int mln_shared_reclaim(mln_alloc_t *pool, unsigned long owner)

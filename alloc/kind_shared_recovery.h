@@ -14,8 +14,14 @@
  */
 bool mln_shared_recover(mln_alloc_t *pool);
 
-/* Recover if a process died mid-operation; false if the pool has failed. */
-bool mln_shared_ready(mln_alloc_t *pool);
+/* Recover if a process died mid-operation; false if the pool has failed.
+ * Inline: every operation on a shared pool asks first, and the answer is
+ * nearly always a clean journal. */
+static inline bool mln_shared_ready(mln_alloc_t *pool)
+{
+    struct mln_shared *sh = mln_shared_of(pool);
+    return !sh->failed && (!mln_journal_dirty(&sh->journal) || mln_shared_recover(pool));
+}
 
 /* Destroy every sub-pool created by process `owner` (the caller holds the lock). */
 int mln_shared_reclaim(mln_alloc_t *pool, unsigned long owner);

@@ -39,6 +39,10 @@ struct mln_shared {
     volatile unsigned long recoveries; /* recoveries run (a lock holder died) */
     volatile unsigned long repairs;    /* of which found an operation torn and repaired it */
     mln_journal_t journal;
+    /* The pool's freed small blocks for reuse (front_cache.h), changed
+     * only under the journal (kind_shared_journal.c); the pool's own
+     * front cache, which the inline paths use unjournaled, stays off. */
+    mln_front_cache_t cache;
 };
 
 /* The shared state of a pool of the shared kind. */

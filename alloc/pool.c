@@ -137,6 +137,7 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
     pool->kind_state = NULL;
     mln_engine_init(&pool->engine);
     mln_front_cache_init(&pool->front_cache, MLN_FRONT_CACHE_BYTES, MLN_FRONT_CACHE_SHARE_LOG2);
+    pool->cache = &pool->front_cache;
     pool->parent = parent;
     pool->first_child = NULL;
     pool->prev_sibling = pool->next_sibling = NULL;
@@ -375,9 +376,9 @@ void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span)
 
 void mln_pool_flush_front_cache(mln_alloc_t *pool)
 {
-    for (size_t c = 0; c < MLN_FRONT_CACHE_CLASSES; c++) {
-        while (pool->front_cache.count[c] != 0)
-            mln_pool_engine_free(pool, mln_front_cache_take(&pool->front_cache, c, pool));
-    }
+    mln_block_t *b;
+    size_t cursor = 0;
+    while ((b = mln_front_cache_take_any(&pool->front_cache, pool, &cursor)) != NULL)
+        mln_pool_engine_free(pool, b);
 }
 

@@ -60,6 +60,9 @@ struct mln_alloc_s {
     size_t large_block_bytes;  /* blocks above this get a span of their own */
     mln_engine_t engine;
     mln_front_cache_t front_cache; /* small freed blocks kept for reuse (a kind may turn it off) */
+    /* The cache the pool's freed blocks sit in, for the checks and the
+     * figures: &front_cache, or one the kind keeps instead (shared pools). */
+    const mln_front_cache_t *cache;
     /* Counters for mln_alloc_stats; blocks given to children count here too. */
     size_t bytes_in_use;   /* bytes of blocks handed out, headers included */
     /* Most bytes_in_use may become (mln_alloc_init_capacity), SIZE_MAX for

@@ -4,25 +4,6 @@
  */
 #include "alloc/pool.h"
 
-/* The front cache holds used blocks of the pool, each exactly its class's
- * size and in that class's list. */
-static const char *check_front_cache(const mln_alloc_t *pool, size_t *cached_bytes)
-{
-    for (size_t c = 0; c < MLN_FRONT_CACHE_CLASSES; c++) {
-        if (pool->front_cache.count[c] > MLN_FRONT_CACHE_DEPTH)
-            return "front cache list over its depth";
-        mln_block_t *b = pool->front_cache.top[c];
-        size_t cls;
-        for (unsigned n = 0; n < pool->front_cache.count[c]; n++, b = *mln_front_cache_next_slot(b)) {
-            if (b == NULL || block_is_free(b) || b->link != mln_front_cache_mark(pool) ||
-                !mln_front_cache_class_of_block(block_size(b), &cls) || cls != c)
-                return "front cache holds a block it should not";
-            *cached_bytes += block_size(b);
-        }
-    }
-    return NULL;
-}
-
 size_t mln_pool_held_bytes(const mln_alloc_t *pool)
 {
     size_t held = pool->home_bytes;
@@ -55,7 +36,7 @@ const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes)
     size_t used = 0, cached = 0;
     const char *problem = mln_engine_check(&pool->engine, is_owner, pool, &used);
     if (problem == NULL)
-        problem = check_front_cache(pool, &cached);
+        problem = mln_front_cache_check(pool->cache, pool, &cached);
     if (used_bytes != NULL)
         *used_bytes = used - cached;
     return problem;

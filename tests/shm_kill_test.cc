@@ -1,7 +1,8 @@
 // Workers looping through sub-pool operations on a shared pool are SIGKILLed
 // at random moments, many of them while holding the pool's lock; new workers
 // take their place. Nothing may deadlock, the pool must verify clean, and its
-// bytes in use must match what the survivors hold.
+// bytes in use must match what the survivors hold. A second test does the
+// same to workers using the pool directly (its own journaled front cache).
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -31,9 +32,14 @@ int KillsWanted() {
   return env != nullptr ? std::atoi(env) : kKills;
 }
 
+constexpr size_t kDirectLive = 8;   // blocks a direct worker holds at most
+constexpr size_t kDirectMax = 4096;  // their largest request
+
 // Shared between the master and the workers (its own mapping).
 struct Shared {
   volatile int stop;
+  void *volatile direct[kWorkers][kDirectLive];  // the direct workers' blocks
+  volatile size_t at_risk[kWorkers];  // bytes asked for of a block not recorded yet, or no longer
 };
 
 Shared *shared_state;
@@ -69,6 +75,47 @@ int Worker(mln_alloc_t *pool, unsigned seed) {
       }
     }
     mln_alloc_destroy(sub);
+  }
+  return 0;
+}
+
+// Small blocks straight from the shared pool, under its lock: most of them
+// come from, and go back to, the pool's front cache. Each worker records its
+// blocks in its row of Shared::direct (a block is recorded after it is
+// allocated and forgotten before it is freed), so that the master can free
+// a killed worker's blocks; the size of a block between the two is in
+// Shared::at_risk: the only one a killed worker may lose.
+int DirectWorker(mln_alloc_t *pool, void *mutex, int row, unsigned seed) {
+  std::mt19937 rng(seed);
+  void *volatile *slots = shared_state->direct[row];
+  size_t sizes[kDirectLive];
+  unsigned char fills[kDirectLive];
+  while (!shared_state->stop) {
+    size_t i = rng() % kDirectLive;
+    auto *p = static_cast<unsigned char *>(slots[i]);
+    if (p != nullptr) {  // checked before the lock: time spent here is not spent in it
+      for (size_t k = 0; k < 16; k++)
+        if (p[k] != fills[i] || p[sizes[i] - 1 - k] != fills[i]) return 3;
+      shared_state->at_risk[row] = sizes[i];
+      slots[i] = nullptr;
+      if (mln_alloc_shm_mutex_lock(mutex) != 0) return 1;
+      mln_alloc_free(p);
+      mln_alloc_shm_mutex_unlock(mutex);
+      shared_state->at_risk[row] = 0;
+      continue;
+    }
+    size_t n = 16 + rng() % (kDirectMax - 16);
+    shared_state->at_risk[row] = n;
+    if (mln_alloc_shm_mutex_lock(mutex) != 0) return 1;
+    p = static_cast<unsigned char *>(mln_alloc_m(pool, n));
+    mln_alloc_shm_mutex_unlock(mutex);
+    if (p == nullptr) return 2;
+    fills[i] = static_cast<unsigned char>(rng());
+    sizes[i] = n;
+    std::memset(p, fills[i], 16);
+    std::memset(p + n - 16, fills[i], 16);
+    slots[i] = p;
+    shared_state->at_risk[row] = 0;
   }
   return 0;
 }
@@ -150,6 +197,82 @@ TEST(ShmKill, RandomKillsNeverDeadlockOrCorrupt) {
   // The survivors destroyed their sub-pools and the dead ones were reclaimed:
   // nobody holds anything, so nothing may be in use.
   EXPECT_EQ(probe_used_bytes(pool), 0u);
+  mln_alloc_destroy(pool);
+  mln_alloc_shm_mutex_destroy(mutex);
+}
+
+TEST(ShmKill, DirectUseSurvivesRandomKills) {
+  shared_state = static_cast<Shared *>(mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE,
+                                            MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+  ASSERT_NE(shared_state, MAP_FAILED);
+  std::memset(shared_state, 0, sizeof *shared_state);
+  void *mutex = mln_alloc_shm_mutex_create();
+  struct mln_alloc_shm_attr_s attr = {16 << 20, mutex, mln_alloc_shm_mutex_lock,
+                                      mln_alloc_shm_mutex_unlock};
+  mln_alloc_t *pool = mln_alloc_shm_init(&attr);
+  ASSERT_NE(pool, nullptr);
+
+  std::mt19937 rng(54321);
+  std::vector<pid_t> workers;
+  unsigned seed = 1;
+  auto spawn = [&](int row) {
+    pid_t pid = fork();
+    if (pid == 0) _exit(DirectWorker(pool, mutex, row, seed));
+    seed++;
+    return pid;
+  };
+  for (int w = 0; w < kWorkers; w++) workers.push_back(spawn(w));
+  alarm(kTimeLimitSeconds + 60);
+  double start = Seconds();
+  int kills = 0, bad_exits = 0;
+  size_t may_lose = 0;  // bytes of the blocks killed workers had at risk, rounded up as a block
+  const int wanted = std::min(KillsWanted(), 1000);
+  while (kills < wanted && Seconds() - start < kTimeLimitSeconds) {
+    usleep(rng() % 2000);
+    size_t victim = rng() % workers.size();
+    kill(workers[victim], SIGKILL);
+    int status = 0;
+    waitpid(workers[victim], &status, 0);
+    if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)) bad_exits++;
+    kills++;
+    if (shared_state->at_risk[victim] != 0) may_lose += shared_state->at_risk[victim] * 17 / 16 + 64;
+    shared_state->at_risk[victim] = 0;
+    // What the dead worker held goes back (the lock repairs the pool first
+    // if it died inside an operation).
+    ASSERT_EQ(mln_alloc_shm_mutex_lock(mutex), 0);
+    for (void *volatile &slot : shared_state->direct[victim]) {
+      if (slot != nullptr) mln_alloc_free(slot);
+      slot = nullptr;
+    }
+    mln_alloc_shm_mutex_unlock(mutex);
+    workers[victim] = spawn(static_cast<int>(victim));
+  }
+  shared_state->stop = 1;
+  for (pid_t pid : workers) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "survivor " << pid;
+  }
+  alarm(0);
+  std::printf("direct use: %d kills, %lu recoveries, %lu repairs\n", kills,
+              probe_shared_recoveries(pool), probe_shared_repairs(pool));
+  EXPECT_EQ(bad_exits, 0);
+  EXPECT_GT(probe_shared_repairs(pool), 0u);  // some died inside an operation
+  ASSERT_EQ(mln_alloc_shm_mutex_lock(mutex), 0);
+  EXPECT_EQ(mln_alloc_shm_recover(pool), 0);  // full integrity walk
+  mln_alloc_shm_mutex_unlock(mutex);
+  EXPECT_EQ(mln_alloc_shm_failed(pool), 0);
+  EXPECT_EQ(probe_check_tree(pool), nullptr);
+  // Every recorded block is freed; a killed worker may have lost the block
+  // it had at risk, and only that: nothing else may be lost, in the front
+  // cache or anywhere.
+  for (auto &row : shared_state->direct)
+    for (void *volatile &slot : row)
+      if (slot != nullptr) mln_alloc_free(slot);
+  size_t lost = probe_used_bytes(pool);
+  std::printf("direct use: %zu bytes lost with the blocks killed workers had at risk (at most %zu)\n",
+              lost, may_lose);
+  EXPECT_LE(lost, may_lose);
   mln_alloc_destroy(pool);
   mln_alloc_shm_mutex_destroy(mutex);
 }

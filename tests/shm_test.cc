@@ -194,9 +194,10 @@ TEST(ShmLocking, EveryLockedOperationFailsCleanlyWhenLockFails) {
 TEST(ShmRecovery, TornFreeIsUndone) {
   CountingLock lock;
   mln_alloc_t *pool = CountedPool(&lock, 1 << 20);
-  auto *a = static_cast<char *>(mln_alloc_m(pool, 300));
-  auto *b = static_cast<char *>(mln_alloc_m(pool, 300));
-  auto *c = static_cast<char *>(mln_alloc_m(pool, 300));
+  // Above the front cache's classes, so that a free reaches the engine.
+  auto *a = static_cast<char *>(mln_alloc_m(pool, 5000));
+  auto *b = static_cast<char *>(mln_alloc_m(pool, 5000));
+  auto *c = static_cast<char *>(mln_alloc_m(pool, 5000));
   std::strcpy(b, "still mine");
   mln_alloc_free(a);  // so the torn free also merges backwards
   size_t used = probe_used_bytes(pool);
