@@ -6,8 +6,13 @@
 # The lcov report stays at bazel-out/_coverage/_coverage_report.dat.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./tools/bazel coverage --instrumentation_filter='^//(alloc|platform)[/:]' --combined_report=lcov \
-  --test_tag_filters=-qemu,-bare //tests/... //examples/... >/dev/null 2>&1
+# Bazel's output goes to stderr, its progress a line every 30 s and its test
+# summary naming only the tests that fail: stdout is for the figures.
+echo "coverage: running the host suites instrumented (about 5 minutes unless cached)..." >&2
+./tools/bazel coverage --show_progress_rate_limit=30 --test_summary=terse \
+  --instrumentation_filter='^//(alloc|platform)[/:]' --combined_report=lcov \
+  --test_tag_filters=-qemu,-bare //tests/... //examples/... >&2
+echo "coverage: reading the lcov report" >&2
 python3 - "${1:-}" <<'PY'
 import collections, re, sys
 hits = collections.defaultdict(dict)

@@ -8,8 +8,11 @@
 #                                          (between its firmware-figures marks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./tools/bazel build --config=m3 -c opt --copt=-Os //alloc:core //platform/freestanding \
-  //examples/firmware:firmware_elf >/dev/null 2>&1
+# Bazel's output goes to stderr, its progress a line every 30 s: stdout is
+# for the figures.
+echo "firmware_figures: building the library and the firmware image for Cortex-M3 at -Os (a minute or two unless cached)..." >&2
+./tools/bazel build --show_progress_rate_limit=30 --config=m3 -c opt --copt=-Os //alloc:core \
+  //platform/freestanding //examples/firmware:firmware_elf >&2
 out="$(./tools/bazel info --config=m3 -c opt --copt=-Os bazel-bin 2>/dev/null)"
 layers=(base engine pool kinds api)
 libs=()
@@ -20,6 +23,7 @@ arm-none-eabi-size -t "${libs[@]}" | awk 'NR == 1 || /TOTALS/ || /\.o/ { sub(/ \
 read -r lib_text lib_data < <(arm-none-eabi-size -t "${libs[@]}" | awk '/TOTALS/ { print $1, $2 }')
 probe="$(mktemp -d)"
 trap 'rm -rf "$probe"' EXIT
+echo "firmware_figures: compiling and linking the region-only image and the size probe" >&2
 
 # An image that uses region pools only (tools/firmware/region_only.c), built
 # -Os -ffunction-sections -fdata-sections and linked --gc-sections, with the
