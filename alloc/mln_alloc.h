@@ -246,7 +246,7 @@ int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats);
  */
 mln_alloc_t *mln_alloc_region_init(void *mem, mln_size_t size);
 
-/* Smallest `size` mln_alloc_region_init accepts (about 4.7 KiB on LP64, 2.6 KiB on 32-bit). */
+/* Smallest `size` mln_alloc_region_init accepts (about 5.2 KiB on LP64, 2.5 to 2.8 KiB on 32-bit). */
 mln_size_t mln_alloc_region_min_size(void);
 
 /* Smallest region mln_alloc_shm_init accepts, in bytes. */
@@ -449,7 +449,7 @@ void mln_alloc_free(void *ptr);
  * a minimum block, up to 4 KiB rounded up to its size class, and now and
  * then a few bytes more: the rest of a free block too small to split off),
  * and the blocks it has given its child
- * pools: their homes (control structure, about 4.5 KiB on LP64, plus first
+ * pools: their homes (control structure, about 5.1 KiB on LP64, plus first
  * span; a pool capped below that has no room for a child) and spans. Its
  * own control structure, free space and front cache are not counted.
  *   - mln_alloc_m, mln_alloc_c, and mln_alloc_re (growing in place or

@@ -12,8 +12,9 @@ the test suites' workloads by their sources.
 
     readme_figures_test.py README PROBE NAME=PATH...
 
-NAME=PATH gives the test sources (header_modes, fuzz_smoke, stress, shm_kill,
-shm_procs, threads, request_arena) and, optionally, the installable shared
+NAME=PATH gives the public header (header) and the test sources
+(header_modes, fuzz_smoke, stress, shm_kill, shm_procs, threads,
+request_arena, shm_workers) and, optionally, the installable shared
 library and its static archive's list of internal names (dist_library,
 internal_symbols): without them the soname is checked against the header's
 major version alone.
@@ -199,6 +200,14 @@ if f["pointer_bytes"] == 8:
         q = re.findall(phrase, flat)
         for quoted in q:
             expect("a pool's control structure", quoted, kib(f["pool_struct"]))
+    # The header's comments (the contract, and the reference pages made
+    # from them) quote the same two sizes.
+    header = " ".join(open(sources["header"], encoding="utf-8").read().split())
+    for quoted in re.findall(r"control structure, about (\d+\.\d) KiB on LP64", header):
+        expect("a pool's control structure (mln_alloc.h)", quoted, kib(f["pool_struct"]))
+    expect("the smallest region (mln_alloc.h)",
+           said(r"mln_alloc_region_init accepts \(about (\d+\.\d) KiB on LP64", "the smallest region",
+                header)[0], kib(f["region_min"]))
     expect("the first-level bins", said(r"\*\*Bins\*\*: (\d+) first-level classes", "the bins")[0],
            f["fl_count"])
 q = said(r"first-level classes \(powers of two\) × (\d+) second-level subdivisions, below (\d+) bytes "
@@ -303,6 +312,9 @@ if q:
     expect("the process test's workers", q[0], re.search(r"kWorkers = (\d+)", procs).group(1))
     expect("the process test's operations (thousands)", q[1],
            int(re.search(r"kOpsPerWorker = (\d+)", procs).group(1)) // 1000)
+expect("the shared-pool example's workers",
+       said(r"a master and (\d+) forked workers building results", "the example's workers")[0],
+       re.search(r"WORKERS = (\d+)", source("shm_workers")).group(1))
 expect("the threads test's threads", said(r"root pools running the model in (\d+) threads", "the threads")[0],
        re.search(r"kThreads = (\d+)", source("threads")).group(1))
 q = said(r"after each of ([\d,]+) requests", "the request arena's requests")
