@@ -42,21 +42,32 @@ counts() {
          END { print i, d, l }'
 }
 
+# Whether a workload / allocator pair has no row.
+skipped() {
+  # APR pools free no single block; a shared pool used directly has no children.
+  { [ "$2" = APR ] && [ -n "${needs_free[$1]:-}" ]; } || { [ "$2" = mlnpool-shared ] && [ "$1" = request ]; }
+}
+# The pairs to count, so that each step can say how far the run is.
+total=0
+for workload in "${order[@]}"; do
+  for allocator in "${allocators[@]}"; do
+    skipped "$workload" "$allocator" || total=$((total + 1))
+  done
+done
+echo "bench_counts: $total counts, each of two runs under cachegrind" >&2
+
 long="$(mktemp)"
 trap 'rm -f "$long"' EXIT
 {
 echo "| workload | allocator | instructions / op | D1 misses / op | LL misses / op |"
 echo "| --- | --- | ---: | ---: | ---: |"
+done_counts=0
 for workload in "${order[@]}"; do
   n=${ops[$workload]:?unknown workload $workload}
   for allocator in "${allocators[@]}"; do
-    if [ "$allocator" = APR ] && [ -n "${needs_free[$workload]:-}" ]; then
-      continue # APR pools free no single block
-    fi
-    if [ "$allocator" = mlnpool-shared ] && [ "$workload" = request ]; then
-      continue # a shared pool used directly has no children
-    fi
-    echo "counting $workload / $allocator ..." >&2
+    skipped "$workload" "$allocator" && continue
+    done_counts=$((done_counts + 1))
+    echo "counting [$done_counts/$total, $SECONDS s] $workload / $allocator ..." >&2
     read -r i1 d1 l1 < <(counts "$workload" "$allocator" "$n")
     read -r i2 d2 l2 < <(counts "$workload" "$allocator" $((2 * n)))
     awk -v w="$workload" -v a="$allocator" -v n="$n" -v i="$((i2 - i1))" -v d="$((d2 - d1))" \

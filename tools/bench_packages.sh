@@ -21,7 +21,10 @@ install_bench_packages() {
   fi
   echo "installing the peer benchmark's Debian packages: $missing" >&2
   export DEBIAN_FRONTEND=noninteractive
+  echo "  updating the package lists (apt-get update)" >&2
   apt-get update -qq >&2
+  echo "  downloading and installing them" >&2
   # shellcheck disable=SC2086 # word splitting of the package list is intended
   apt-get install -y -qq --no-install-recommends $missing >&2
+  echo "  installed" >&2
 }
