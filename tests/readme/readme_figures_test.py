@@ -7,14 +7,15 @@ write (firmware_figures.sh, coverage.sh, bench_counts.sh, each with
 present once and well formed, and the prose that quotes it to agree with it.
 Every other figure the build decides is checked against the build itself:
 sizes and settings by figures_probe (compiled with the library), the
-soname, version nodes and internal names by the installable libraries, and
-the test suites' workloads by their sources.
+soname and version by the header (and by the installable libraries when
+given), the fuzz smoke run's count by running it, and the other suites'
+workloads by their sources.
 
     readme_figures_test.py README PROBE NAME=PATH...
 
-NAME=PATH gives the public header (header) and the test sources
-(header_modes, fuzz_smoke, stress, shm_kill, shm_procs, threads,
-request_arena, shm_workers) and, optionally, the installable shared
+NAME=PATH gives the public header (header), the fuzz smoke test to run
+(fuzz_smoke), the test sources (header_modes, stress, shm_kill, shm_procs,
+threads, request_arena, shm_workers) and, optionally, the installable shared
 library and its static archive's list of internal names (dist_library,
 internal_symbols): without them the soname is checked against the header's
 major version alone.
@@ -285,10 +286,16 @@ else:
     modes = sum(len(c.split()) * len(s.split()) for c, s in groups) * len(re.findall(r'"[^"]*"', apis.group(1)))
     expect("the header's modes", said(r"`//tests:header_modes_test`: (\d+) modes", "the header's modes")[0],
            modes)
-q = said(r"`//tests/fuzz:fuzz_smoke_test` \(tag `fuzz`\) runs [\d,]+ operations in (\d+) fixed sessions",
-         "the fuzz smoke sessions")
-m = re.search(r"input < (\d+)", source("fuzz_smoke"))
-expect("the fuzz smoke sessions", q and q[0], m and m.group(1))
+# The smoke run is deterministic: its count is the figure, a few seconds away.
+q = said(r"`//tests/fuzz:fuzz_smoke_test` \(tag `fuzz`\) runs ([\d,]+) operations in (\d+) fixed sessions",
+         "the fuzz smoke run")
+smoke = subprocess.run([sources["fuzz_smoke"]], check=True, capture_output=True, text=True, timeout=50).stdout
+m = re.search(r"fuzz_smoke: (\d+) operations in (\d+) sessions", smoke)
+if not m:
+    fail("the fuzz smoke run no longer prints 'fuzz_smoke: N operations in S sessions'")
+else:
+    expect("the fuzz smoke operations", number(q[0]), int(m.group(1)))
+    expect("the fuzz smoke sessions", q[1], m.group(2))
 stress = source("stress")
 seeds = re.search(r"seed : \{([^}]*)\}", stress)
 runs = re.findall(r"Run\(Ops\((\d+)\), (\d+)\)", stress)
