@@ -5,6 +5,7 @@
 // bench/peers size_shift), and without a page fault.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstring>
 
@@ -50,6 +51,36 @@ TEST(SpanCache, RecentSpansStayHotAfterALargerWorkload) {
   // Refaulting the spans would cost one fault per page (12288 here).
   EXPECT_LT(faults, static_cast<long>(kSmall / 4096 / 8))
       << "the refill faulted its memory in again: its spans went cold in the cache";
+}
+
+// A burst larger than the hot bytes, dropped and built again at once, gets
+// all its spans back as they were; spans that stay unused for a second
+// beyond the hot bytes are marked, as before.
+TEST(SpanCache, BurstsBeyondTheHotBytesReuseTheirSpansUntilTheyAge) {
+  constexpr size_t kBurst = 256u << 20;  // twice what the cache keeps hot
+  mln_alloc_t *burst = mln_alloc_init(nullptr);
+  Fill(burst, kBurst);
+  mln_alloc_destroy(burst);
+
+  size_t cold_before = mln_posix_span_cache_cold_taken();
+  long before = MinorFaults();
+  burst = mln_alloc_init(nullptr);
+  Fill(burst, kBurst);
+  long faults = MinorFaults() - before;
+  EXPECT_EQ(mln_posix_span_cache_cold_taken(), cold_before)
+      << "the second burst was given spans the cache had marked MADV_FREE";
+  EXPECT_LT(faults, static_cast<long>(kBurst / 4096 / 8));
+  mln_alloc_destroy(burst);
+
+  sleep(2);  // past the delay: the next span to come in cools the old ones
+  mln_alloc_t *small = mln_alloc_init(nullptr);
+  Fill(small, 65536 * 4);
+  mln_alloc_destroy(small);
+  burst = mln_alloc_init(nullptr);
+  Fill(burst, kBurst);
+  EXPECT_GT(mln_posix_span_cache_cold_taken(), cold_before)
+      << "spans a second old beyond the hot bytes were not marked";
+  mln_alloc_destroy(burst);
 }
 
 }  // namespace
