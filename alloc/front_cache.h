@@ -174,10 +174,8 @@ static inline bool mln_front_cache_push(mln_front_cache_t *q, mln_block_t *b, si
                                         size_t in_use)
 {
     size_t c;
-    /* The byte limit first: a cache that is off (a limit of 0) then says
-     * no before anything is looked up. */
-    if (q->bytes + size > q->limit + (in_use >> q->share_log2) || !mln_front_cache_class_of_block(size, &c) ||
-        q->count[c] >= MLN_FRONT_CACHE_DEPTH)
+    if (!mln_front_cache_class_of_block(size, &c) || q->count[c] >= MLN_FRONT_CACHE_DEPTH ||
+        q->bytes + size > q->limit + (in_use >> q->share_log2))
         return false;
     q->bytes += size;
     b->link = mln_front_cache_mark(pool);
