@@ -208,9 +208,12 @@ mln_span_t *mln_engine_add_span(mln_engine_t *e, void *mem, size_t size, unsigne
 {
     mln_block_t *b = span_format(e, mem, size, kind);
     mark_free(b);
-    /* The newest span is the wilderness; the previous one joins the bins. */
-    if (e->wild != NULL)
+    /* The newest span is the wilderness; the previous one joins the bins,
+     * with the footer a wilderness does without. */
+    if (e->wild != NULL) {
+        block_write_footer(e->wild);
         bin_insert(e, e->wild);
+    }
     e->wild = b;
     return mem;
 }

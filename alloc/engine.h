@@ -183,8 +183,10 @@ mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner);
 /*
  * Take exactly `block_bytes` from the front of the wilderness `w` (at
  * least that plus MLN_BLOCK_MIN bytes), for `owner`: a bump. What remains
- * stays the wilderness, with its footer, and the block after it keeps its
- * MLN_PREV_FREE. Inline: also the pool layer's fast path while a pool fills
+ * stays the wilderness, and the block after it keeps its MLN_PREV_FREE. The
+ * wilderness keeps no footer: the block after it is its span's sentinel,
+ * which is never freed, so nothing reads one; it gets its footer when it
+ * joins the bins (mln_engine_add_span). A store per bump saved. Inline: also the pool layer's fast path while a pool fills
  * its newest span (mln_engine_bump). O(1).
  */
 static inline mln_block_t *mln_engine_carve(mln_engine_t *e, mln_block_t *w, size_t block_bytes,
@@ -196,7 +198,6 @@ static inline mln_block_t *mln_engine_carve(mln_engine_t *e, mln_block_t *w, siz
     w->link = owner;
     mln_block_t *left = block_next(w);
     left->head = rest | MLN_FREE;
-    block_write_footer(left);
     e->wild = left;
     return w;
 }
