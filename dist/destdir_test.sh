@@ -13,7 +13,7 @@ version=$(bash "$4" "$3")
 stage="$TEST_TMPDIR/stage"
 final="$TEST_TMPDIR/final/mlnpool" # the place the files would go; never made
 work="$TEST_TMPDIR/work"
-mkdir -p "$stage" "$work"
+mkdir -p "$work" # the stage is not made: the installer makes it
 
 DESTDIR="$stage" "$installer" --prefix="$final" >"$work/install.log"
 [ ! -e "$TEST_TMPDIR/final" ] || { echo "files went to $final, not under DESTDIR"; exit 1; }

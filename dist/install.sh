@@ -211,7 +211,10 @@ entries=() # the manifest's lines: "d DIR", "f FILE", "l LINK"
 # no directory that was there before.
 make_dir() {
   local dir="$1" missing=()
-  while [ ! -d "$destdir$dir" ]; do
+  # The staging root itself belongs to whoever stages: made if missing,
+  # never recorded, never removed.
+  [ -z "$destdir" ] || [ -d "$destdir" ] || mkdir -p -- "$destdir"
+  while [ "$dir" != / ] && [ ! -d "$destdir$dir" ]; do
     missing=("$dir" "${missing[@]}")
     dir=$(dirname -- "$dir")
   done
