@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The repositories mlnpool's build needs, declared in one call.
 
 In a workspace that uses mlnpool (README.md, "Using it"):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api.c: the calls of mln_alloc.h that every pool kind answers: allocating,
  * freeing, resizing, destroying, checking.

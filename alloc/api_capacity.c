@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api_capacity.c: how much a capacity-limited pool (Melon's newer API) may
  * still take.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api_region.c: pools over a region the caller owns (a static array, a
  * linker section, a block of some other allocator): heap pools over one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api_roots.c: creating heap pools, and where pools with no parent (root
  * pools, shared pools) get their memory.

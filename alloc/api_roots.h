@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api_roots.h: where shared pools get their memory (api_roots.c). API-layer
  * private.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api_shared.c: the calls of mln_alloc.h for shared pools. Only these name
  * the shared kind, so an image that never calls them links none of it (the

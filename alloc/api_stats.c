@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api_stats.c: mln_alloc_stats, a pool's figures at a glance.
  */

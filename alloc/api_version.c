@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api_version.c: the library's own version (the header's macros when the
  * library was built), for a program to compare with the header it was

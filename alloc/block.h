@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * block.h: the layout of a block and typed accessors for it.
  *

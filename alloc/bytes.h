@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bytes.h: the two byte loops the core needs, so that it calls no libc.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * engine.c: bins, spans, and the O(1) operations on blocks.
  *

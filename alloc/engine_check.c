@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * engine_check.c: the full integrity walk of an engine (O(blocks)), and the
  * other walks that only inspect it (the largest free block).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * engine_rebuild.c: rebuild an engine's derived state from its blocks' head
  * words, after a crash has been undone (see journal.h). O(blocks).

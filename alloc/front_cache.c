@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * front_cache.c: the front cache's out-of-line parts: emptying it, its
  * check, and its size classes as two tables, so that the fast paths find a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * front_cache.h: a pool's front cache of small freed blocks, by size class.
  *

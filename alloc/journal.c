@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * journal.c: the undo log (see journal.h, which says why compiler fences
  * are all the ordering it needs).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * journal.h: the undo log that makes operations on a shared pool survive
  * the death of the process performing them.

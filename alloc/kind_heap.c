@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kind_heap.c: the kind of heap pools (roots and children) and region
  * pools: memory this process alone uses, served by the engine, growing by

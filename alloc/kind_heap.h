@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kind_heap.h: heap and region pools, the kind whose memory this process
  * alone uses (kind_heap.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kind_shared.c: the kind of shared pools (kind_shared.h): locking, and the
  * operations the pool layer calls, for the pool's own blocks and for its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kind_shared.h: the kind of shared pools (kind_shared.c): creating one,
  * telling one, and its lock. The region's layout and the crash policy are

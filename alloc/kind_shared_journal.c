@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kind_shared_journal.c: the journaled steps of a shared pool
  * (kind_shared_journal.h): each saves the words it will write before writing them,

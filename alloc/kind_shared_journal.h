@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kind_shared_journal.h: the journaled steps of a shared pool
  * (kind_shared_journal.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kind_shared_recovery.c: what a shared pool does after a lock holder died
  * (undo, rebuild, finish, verify) and when a worker's sub-pools are

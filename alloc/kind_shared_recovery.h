@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kind_shared_recovery.h: a shared pool's recovery after a lock holder died,
  * and reclaiming a dead worker's sub-pools (kind_shared_recovery.c).

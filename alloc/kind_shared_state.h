@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kind_shared_state.h: shared pools: one fixed region used by several processes,
  * with the user's lock around sub-pools' operations on it, and crash

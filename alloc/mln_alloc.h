@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mln_alloc.h: memory pools with the API of Melon's memory pool.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * panic.c: where misuse and broken invariants are reported.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * platform.h: the one seam between the engine and the machine it runs on.
  *

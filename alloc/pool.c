@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pool.c: pools: creation, the cascade, spans in and out, destruction.
  *

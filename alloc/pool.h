@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pool.h: the pool layer: the pool behind mln_alloc_t, common to every kind.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pool_check.c: a pool's integrity walk and the figures read from its
  * spans and blocks.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pool_fast.c: the out-of-line halves of pool_fast.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pool_fast.h: a pool's blocks in and out, the fast way: the front cache,
  * the capacity check and the figures, inline; everything else through the

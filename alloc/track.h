@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * track.h: the one seam between the pools and memory checkers.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * burst: 1M allocations of 16-256 bytes, then all released at once
  * (mlnpool: mln_alloc_destroy; glibc: 1M frees). One op = one allocation

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * harness.h: shared plumbing of the benchmarks: a clock, a deterministic
  * random source, and the side-by-side report (ns/op per round, medians, ratio).

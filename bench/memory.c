@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * memory: what the pools cost in memory, beside glibc.
  *

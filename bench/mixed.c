@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mixed: a live set of 1000 blocks of 8-512 bytes; 10M free+alloc pairs at
  * random slots. One op = one free plus one allocation. The random slots and

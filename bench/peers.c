@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * peers: mlnpool against the allocators a user would pick instead (glibc
  * malloc, mimalloc heaps, talloc, APR pools), same process, same workloads,

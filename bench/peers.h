@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * peers.h: the allocators bench/peers compares, behind one table each, and
  * the random stream every workload draws from.

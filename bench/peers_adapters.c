@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * peers_adapters.c: each allocator of bench/peers behind struct peer.
  *

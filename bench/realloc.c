@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * realloc: a block grown by doubling from 16 bytes to 64 KiB (13 resizes),
  * then freed; repeated. One op = one resize. Other blocks are allocated in

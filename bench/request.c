@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * request: a server-style loop. Per request: a child pool of a long-lived
  * root, 50 allocations of mixed sizes (7 in 8 of 16-255 bytes, 1 in 8 of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shm: allocation in a shared-memory pool from 1, 2 and 4 processes at once,
  * beside glibc malloc in as many processes (each with its own heap).

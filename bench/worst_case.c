@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * worst_case: instructions per engine operation, counted, not timed.
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Installs into a temporary prefix, then builds version_check.c outside
 # Bazel with CMake through the installed package, as the README shows:
 # find_package(mlnpool 1.2 CONFIG REQUIRED), one program linked with

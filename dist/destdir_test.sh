@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # A staged install, as a package build makes one: DESTDIR=STAGE with
 # --prefix=FINAL puts every file under STAGE/FINAL and nothing at FINAL,
 # while the pkg-config and CMake files name FINAL, never STAGE. A program

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * export_public.h: force-included (-include) into every source of the
  * installable libraries, which are compiled with -fvisibility=hidden: the

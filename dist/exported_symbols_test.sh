@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The shared library's dynamic symbol table holds exactly the functions the
 # public header declares, each under the version node MLNPOOL_1 but those a
 # later minor release added or changed (node_of below; version 1.0's

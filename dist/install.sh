@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Installs mlnpool for builds outside Bazel (Make, CMake, Meson, plain cc),
 # or removes what an earlier install put there:
 #

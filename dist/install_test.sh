@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Installs into a temporary prefix with the real installer, then builds
 # link_check.c outside Bazel with cc and pkg-config against it, linked
 # against the shared library and against the static archive, and runs both

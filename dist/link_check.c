@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * link_check.c: a program built outside Bazel against an installed mlnpool
  * (dist/install_test.sh): a pool, a child, every allocation call, the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The static archive shows a program the public API and nothing else:
 #   1. its global symbols are exactly the functions the header declares, in
 #      one object (no internal name, no member twice);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stats_1_0.c: mln_alloc_stats as programs built against libmlnpool.so.1
  * before version 1.1 call it.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # --uninstall removes what the install put there and nothing else: a prefix
 # that already holds other files, directories (one of them empty) and a
 # link is, after install and uninstall, exactly as before (a listing of

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Prints the library's version as the public header writes it (the macros
 # MLNPOOL_VERSION_MAJOR, _MINOR and _PATCH), the one place it is written:
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * version_check.c: a program built outside Bazel against an installed
  * mlnpool (dist/version_test.sh, cmake_package_test.sh, destdir_test.sh):

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The version is written once, in the header's macros; everything else must
 # agree with it. Installs into a temporary prefix and checks that the
 # library a program runs with reports the version of the header it was

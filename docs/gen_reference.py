@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Reference pages for mlnpool, generated from the public header.
 
     gen_reference.py HEADER --markdown OUT.md
@@ -119,7 +120,9 @@ def tokenize(text):
 
 class Header:
     def __init__(self, text):
-        items = tokenize(text)
+        # The license line (SPDX) is a comment of its own, not documentation.
+        items = [it for it in tokenize(text)
+                 if not (it.kind == "comment" and "SPDX-License-Identifier:" in it.text.split("\n")[0])]
         comments = [it for it in items if it.kind == "comment"]
         if not comments:
             sys.exit("gen_reference: the header has no comment")

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The reference pages against the header they are made from:
 #   - the functions are found here with the compiler's preprocessor, not with
 #     the generator's parser, so a declaration the parser missed fails;

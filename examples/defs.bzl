@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """An example program and the test that runs it and checks what it prints."""
 
 load("@rules_cc//cc:defs.bzl", "cc_binary")

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Usage: expect_output.sh PROGRAM EXPECTED
 # Runs PROGRAM, which must exit 0 and print exactly EXPECTED: the contents of
 # the file EXPECTED if there is one, else the text itself.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every function of mln_alloc.h and its documented behaviour, on heap pools.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * capacity_api_test.c: C code written against Melon's newer header, as its
  * users write it: mln_alloc_init(parent, capacity), mln_alloc_shm_init(

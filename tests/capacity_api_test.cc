@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Melon's newer signatures (MLN_ALLOC_CAPACITY_API, set for this target in
 // tests/BUILD): code written against them compiles and behaves, from C
 // (capacity_api_test.c) and from C++ (here).

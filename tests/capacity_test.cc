@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Capacity-limited pools (mln_alloc_init_capacity, mln_alloc_shm_init_capacity,
 // mln_alloc_available_capacity), through the default header's names.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cascaded pools: children draw from parents; destroying a pool takes its
 // whole subtree with it.
 #include <gtest/gtest.h>

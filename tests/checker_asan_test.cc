@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Built against //alloc:mln_alloc_with_asan, the pools announce every block
 // to AddressSanitizer, so misuse of pooled memory is reported as for
 // malloc'd memory: each misuse below must kill the process with ASan's report.

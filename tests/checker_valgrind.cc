@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Built against //alloc:mln_alloc_with_valgrind, the pools describe every
 // block to memcheck (mempools, no-access headers and free space). Run under
 // valgrind by checker_valgrind_test.sh: each misuse below must raise

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The core's promises that no C test can see:
 #   1. it includes nothing but <stddef.h>, <stdint.h>, <stdbool.h>, <limits.h>;
 #   2. library code (core and POSIX platform) compiles warning-free with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Engine behaviour over a fixed buffer: layout, splitting, merging, bins,
 // in-place resizing, and the integrity walk itself.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Misuse is caught and reported through the panic hook, never left to
 // corrupt a pool: double frees, foreign pointers, destroying twice.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Misuse of pool handles: freeing a pool as if it were a block, using a
 // destroyed pool or one below a destroyed pool, a destroyed shared pool, and
 // shared-pool diagnostics after a lock holder died. Each is refused with a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pool_probe.c: test-only access to pools and the engine (see pool_probe.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pool_probe.h: the one test-only window into the library's internals.
  *

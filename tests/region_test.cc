@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Region pools: a pool over memory the caller owns, on every platform.
 #include <gtest/gtest.h>
 

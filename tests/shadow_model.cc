@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "tests/shadow_model.h"
 
 #include <cstring>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // shadow_model.h: drives random operations on a tree of pools and checks
 // every result against a model of what must hold (contents, no overlap,
 // alignment, zeroing), reused by the stress and thread tests.

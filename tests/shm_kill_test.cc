@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Workers looping through sub-pool operations on a shared pool are SIGKILLed
 // at random moments, many of them while holding the pool's lock; new workers
 // take their place. Nothing may deadlock, the pool must verify clean, and its

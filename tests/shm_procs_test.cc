@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Several processes sharing one pool: each worker runs its own sub-pool hard,
 // siblings read what others wrote, and the parent reads it after they exit.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared-memory pools: attributes, capacity, the locking contract, lock
 // failures, sharing across fork, reclaiming a dead worker's sub-pools, and
 // recovery from a torn operation.

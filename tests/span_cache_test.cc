@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The process-wide span cache (platform/posix/os_spans.c) keeps the spans
 // given back most recently hot: a pool that frees and refills its memory
 // after a larger workload finds its own spans again, never one the cache

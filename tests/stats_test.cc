@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // mln_alloc_stats: the figures follow what the pool does.
 #include <gtest/gtest.h>
 

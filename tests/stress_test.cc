@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Millions of random operations on a tree of pools, checked against a model.
 #include <gtest/gtest.h>
 

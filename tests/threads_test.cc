@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Root pools in separate threads are independent: run several at once.
 #include <gtest/gtest.h>
 

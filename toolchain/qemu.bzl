@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Command lines of the emulators the tests run under."""
 
 QEMU_AARCH64 = ["/usr/bin/qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """platform_binary: builds `binary` for `platform` (a --platforms transition), so a host-config
 test (a sh_test that starts QEMU) can depend on a cross-compiled executable in the same build.
 qemu_test: sh_test that runs such a binary under QEMU (user-mode or system-mode)."""

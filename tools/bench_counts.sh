@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Deterministic counts beside the peer benchmark's timings: instructions,
 # simulated D1 and last-level data-cache misses per operation, for each
 # allocator and workload of bench/peers.c, under cachegrind.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The README's count table from tools/bench_counts.sh's long table.
 
     tools/bench_counts_table.py LONG.md            print the table

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by the benchmark scripts: the Debian packages the peer benchmark
 # and the counts need, installed when missing (as root), with a word on what
 # is being installed.

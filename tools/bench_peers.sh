@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The peer benchmark (bench/peers.c): mlnpool against glibc, mimalloc heaps,
 # talloc and APR pools, same process, rounds interleaved.
 #   ./tools/bench_peers.sh [peers options]   e.g. --workload request --rounds 5

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Builds and tests examples/bazel_consumer, a workspace that uses mlnpool the
 # way README.md ("Using it") tells Bazel users to, as such a user would have
 # it: a copy outside this checkout, its local_repository path pointing here.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Compiler options shared by the library's C targets."""
 
 # Library code is C11 and warning-free under gcc and clang. Non-optimised

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Line coverage of the library (alloc/ and platform/) by the host test suites,
 # offline (the stand-in coverage tools in third_party/remote_coverage_tools):
 #   ./tools/coverage.sh            -> per-file figures and the total

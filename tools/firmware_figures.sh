@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The firmware figures of the README: code size of the library, of an image
 # that uses region pools only, and of the firmware example image for
 # Cortex-M3 at -Os, the RAM a pool's control structure takes, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * server: what a service built with Bazel against @mlnpool does with pools,
  * one child pool per request under a root pool. The workspace around it is

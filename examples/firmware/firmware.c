@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * firmware: a Cortex-M3 image with no libc. A pool over a static region the
  * firmware owns, a cascaded sub-pool per "job", output by semihosting.

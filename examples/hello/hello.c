@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hello: the example of Melon's memory-pool page, without Melon's framework
  * (mln_core_init and mln_log are replaced by plain stdio).

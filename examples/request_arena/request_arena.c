@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * request_arena: a child pool per request, the pattern a server uses.
  *

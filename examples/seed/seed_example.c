@@ -1,4 +1,7 @@
-/* The example of Melon's memory-pool page, verbatim below this comment. */
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The example of Melon's memory-pool page, verbatim below this comment:
+ * Melon is Copyright (c) 2014-present, Niklaus F. Schen, under the
+ * BSD-3-Clause license; the rest of this repository is MIT (LICENSE). */
 #include <stdio.h>
 #include <stdlib.h>
 #include "mln_core.h"

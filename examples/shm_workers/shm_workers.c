@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shm_workers: a master creates a shared-memory pool with the ready-made
  * locker, forks 4 workers that each build a result in a sub-pool of their

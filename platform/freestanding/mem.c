@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mem.c: memcpy, memmove, memset and memcmp for builds without a libc.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * static_region.c: the memory a freestanding build has, handed to the core.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * os_spans.c: spans for root pools, from mmap, with a process-wide cache.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * owner_id.c: the process id that sub-pools of shared pools record.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * panic.c: the POSIX panic hook: say what broke on stderr, then abort.
  */

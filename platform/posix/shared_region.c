@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shared_region.c: memory for shared pools on POSIX: one MAP_SHARED | MAP_ANONYMOUS
  * region mapped before fork, so parent and children see it at the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shm_mutex.c: the ready-made locker for shared pools: a process-shared,
  * robust pthread mutex in a shared mapping of its own.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * span_cache.h: what the POSIX span cache (os_spans.c) tells its tests.
  */

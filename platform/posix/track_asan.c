@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * track_asan.c: the tracking seam (alloc/track.h) for AddressSanitizer:
  * poison what the caller may not touch, unpoison what it may.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * track_valgrind.c: the tracking seam (alloc/track.h) for valgrind's
  * memcheck. Each pool is a memcheck mempool anchored at its control

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bare_test: the engine, region, cascade and shared-pool cases on a
  * Cortex-M3 with no libc, as a small C harness (GoogleTest needs a hosted

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The library built for Cortex-M3 (arm-none-eabi, -ffreestanding) must need
 # nothing from outside itself: every undefined symbol of its archives must be
 # defined by one of them. Allow-list: empty.

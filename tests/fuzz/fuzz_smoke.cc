@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz_smoke: a short deterministic run of the pool fuzzer, part of
 // `bazel test //...`: pseudo-random inputs of growing length, each a full
 // session checked step by step. The long, coverage-guided run is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // pool_fuzz: turns input bytes into operations on a heap root, a tree of
 // child pools, a region pool and a shared-memory pool, and checks every
 // result against a model: contents kept, no overlap, alignment, and

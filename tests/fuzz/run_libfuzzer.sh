@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Long, coverage-guided run of the pool fuzzer under libFuzzer, ASan and UBSan
 # (clang and libclang-rt-14-dev from Debian), outside Bazel:
 #   tests/fuzz/run_libfuzzer.sh [seconds [libFuzzer flags...]]   (default 600)

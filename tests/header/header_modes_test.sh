@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # mln_alloc.h compiles warning-free (-Wall -Wextra -Wpedantic -Werror) with
 # gcc and clang as C99, C11, C17 (plain and GNU) and C++11 to C++20, in both
 # API generations, and its macros have the same values in every mode.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * header_use.c: code that uses every declaration and macro of mln_alloc.h,
  * compiled by header_modes_test.sh as C99, C11, C17 and C++11 to C++20, with

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The core's layers point down, and nothing goes round in circles.
 
 Each file of alloc/ belongs to one layer (LAYERS below, the order of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """examples/bazel_consumer's files, for //tests/readme:readme_snippets_test.
 
 That directory is a workspace of its own, which this one ignores

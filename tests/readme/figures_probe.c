@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * figures_probe: the sizes and settings the README quotes, as this build
  * has them, one "name value" a line, for readme_figures_test.py. Reads the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The README's figures against what computes them.
 
 Three blocks are written by their scripts, between marks only those scripts

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Checks that the Bazel snippets of README.md ("Using it": the WORKSPACE,
 # BUILD and .bazelrc a user writes) are word for word the files of
 # examples/bazel_consumer, which CI builds and tests as a workspace of its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * region_only.c: a firmware image that uses region pools only (create one,
  * a child of it, allocate, zero-allocate, resize, free, destroy), for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mln_core.h (shim): just enough of Melon's framework header for the seed
  * example to compile unchanged against mlnpool. Not part of the library.

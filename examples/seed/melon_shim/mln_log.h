@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mln_log.h (shim): Melon's log call, printing to stdout. Not part of the library.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * newlib_vectors.c: the vector table of an mps2-an385 image linked with
  * newlib and semihosting (--specs=rdimon.specs): reset goes to newlib's

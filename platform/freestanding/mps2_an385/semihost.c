@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * semihost.c: the two semihosting calls the images use.
  */

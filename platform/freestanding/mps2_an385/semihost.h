@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * semihost.h: ARM semihosting on Cortex-M (qemu-system-arm with
  * -semihosting-config enable=on,target=native): output and exit status.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * startup.c: reset for the QEMU mps2-an385 board (Cortex-M3) with no libc:
  * copy .data, zero .bss, run main, exit through semihosting with its status.
