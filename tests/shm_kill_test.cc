@@ -121,6 +121,46 @@ int DirectWorker(mln_alloc_t *pool, void *mutex, int row, unsigned seed) {
   return 0;
 }
 
+// The state shared with the workers, zeroed, and a 16 MiB shared pool with
+// the ready-made locker (in *mutex); NULL if either cannot be had.
+mln_alloc_t *SharedPool(void **mutex) {
+  void *state = mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (state == MAP_FAILED) return nullptr;
+  shared_state = static_cast<Shared *>(state);
+  std::memset(shared_state, 0, sizeof *shared_state);
+  *mutex = mln_alloc_shm_mutex_create();
+  struct mln_alloc_shm_attr_s attr = {16 << 20, *mutex, mln_alloc_shm_mutex_lock, mln_alloc_shm_mutex_unlock};
+  return mln_alloc_shm_init(&attr);
+}
+
+// Kill `pid` and wait for it: whether it died of that SIGKILL.
+bool KillAndReap(pid_t pid) {
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+// Tell the workers to stop and wait for them: each must end cleanly.
+void StopSurvivors(const std::vector<pid_t> &workers) {
+  shared_state->stop = 1;
+  for (pid_t pid : workers) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "survivor " << pid;
+  }
+}
+
+// After the kills: the full integrity walk (recovery run once more, under
+// the lock) finds the pool sound, and it has not given up.
+void ExpectSound(mln_alloc_t *pool, void *mutex) {
+  ASSERT_EQ(mln_alloc_shm_mutex_lock(mutex), 0);
+  EXPECT_EQ(mln_alloc_shm_recover(pool), 0);
+  mln_alloc_shm_mutex_unlock(mutex);
+  EXPECT_EQ(mln_alloc_shm_failed(pool), 0);
+  EXPECT_EQ(probe_check_tree(pool), nullptr);
+}
+
 double Seconds() {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -128,14 +168,8 @@ double Seconds() {
 }
 
 TEST(ShmKill, RandomKillsNeverDeadlockOrCorrupt) {
-  shared_state = static_cast<Shared *>(mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE,
-                                            MAP_SHARED | MAP_ANONYMOUS, -1, 0));
-  ASSERT_NE(shared_state, MAP_FAILED);
-  shared_state->stop = 0;
-  void *mutex = mln_alloc_shm_mutex_create();
-  struct mln_alloc_shm_attr_s attr = {16 << 20, mutex, mln_alloc_shm_mutex_lock,
-                                      mln_alloc_shm_mutex_unlock};
-  mln_alloc_t *pool = mln_alloc_shm_init(&attr);
+  void *mutex = nullptr;
+  mln_alloc_t *pool = SharedPool(&mutex);
   ASSERT_NE(pool, nullptr);
 
   std::mt19937 rng(12345);
@@ -160,10 +194,7 @@ TEST(ShmKill, RandomKillsNeverDeadlockOrCorrupt) {
     usleep(rng() % 2000);
     size_t victim = rng() % workers.size();
     pid_t pid = workers[victim];
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)) bad_exits++;
+    if (!KillAndReap(pid)) bad_exits++;
     if (probe_shared_holder(pool) == static_cast<unsigned long>(pid)) kills_holding_lock++;
     kills++;
     // Its sub-pools return to the pool; taking the lock repairs the pool
@@ -174,12 +205,7 @@ TEST(ShmKill, RandomKillsNeverDeadlockOrCorrupt) {
   }
   double elapsed = Seconds() - start;
 
-  shared_state->stop = 1;
-  for (pid_t pid : workers) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "survivor " << pid;
-  }
+  StopSurvivors(workers);
   alarm(0);
   unsigned long recovered = probe_shared_recoveries(pool);
   unsigned long repaired = probe_shared_repairs(pool);
@@ -190,11 +216,7 @@ TEST(ShmKill, RandomKillsNeverDeadlockOrCorrupt) {
   EXPECT_GT(recovered, 0u);
   EXPECT_GT(repaired, 0u);
   EXPECT_EQ(bad_exits, 0);
-  ASSERT_EQ(mln_alloc_shm_mutex_lock(mutex), 0);
-  EXPECT_EQ(mln_alloc_shm_recover(pool), 0);  // full integrity walk
-  mln_alloc_shm_mutex_unlock(mutex);
-  EXPECT_EQ(mln_alloc_shm_failed(pool), 0);
-  EXPECT_EQ(probe_check_tree(pool), nullptr);
+  ExpectSound(pool, mutex);
   // The survivors destroyed their sub-pools and the dead ones were reclaimed:
   // nobody holds anything, so nothing may be in use.
   EXPECT_EQ(probe_used_bytes(pool), 0u);
@@ -203,14 +225,8 @@ TEST(ShmKill, RandomKillsNeverDeadlockOrCorrupt) {
 }
 
 TEST(ShmKill, DirectUseSurvivesRandomKills) {
-  shared_state = static_cast<Shared *>(mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE,
-                                            MAP_SHARED | MAP_ANONYMOUS, -1, 0));
-  ASSERT_NE(shared_state, MAP_FAILED);
-  std::memset(shared_state, 0, sizeof *shared_state);
-  void *mutex = mln_alloc_shm_mutex_create();
-  struct mln_alloc_shm_attr_s attr = {16 << 20, mutex, mln_alloc_shm_mutex_lock,
-                                      mln_alloc_shm_mutex_unlock};
-  mln_alloc_t *pool = mln_alloc_shm_init(&attr);
+  void *mutex = nullptr;
+  mln_alloc_t *pool = SharedPool(&mutex);
   ASSERT_NE(pool, nullptr);
 
   std::mt19937 rng(54321);
@@ -231,10 +247,7 @@ TEST(ShmKill, DirectUseSurvivesRandomKills) {
   while (kills < wanted && Seconds() - start < kTimeLimitSeconds) {
     usleep(rng() % 2000);
     size_t victim = rng() % workers.size();
-    kill(workers[victim], SIGKILL);
-    int status = 0;
-    waitpid(workers[victim], &status, 0);
-    if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)) bad_exits++;
+    if (!KillAndReap(workers[victim])) bad_exits++;
     kills++;
     if (shared_state->at_risk[victim] != 0) may_lose += shared_state->at_risk[victim] * 17 / 16 + 64;
     shared_state->at_risk[victim] = 0;
@@ -248,22 +261,13 @@ TEST(ShmKill, DirectUseSurvivesRandomKills) {
     mln_alloc_shm_mutex_unlock(mutex);
     workers[victim] = spawn(static_cast<int>(victim));
   }
-  shared_state->stop = 1;
-  for (pid_t pid : workers) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "survivor " << pid;
-  }
+  StopSurvivors(workers);
   alarm(0);
   std::printf("direct use: %d kills, %lu recoveries, %lu repairs\n", kills,
               probe_shared_recoveries(pool), probe_shared_repairs(pool));
   EXPECT_EQ(bad_exits, 0);
   EXPECT_GT(probe_shared_repairs(pool), 0u);  // some died inside an operation
-  ASSERT_EQ(mln_alloc_shm_mutex_lock(mutex), 0);
-  EXPECT_EQ(mln_alloc_shm_recover(pool), 0);  // full integrity walk
-  mln_alloc_shm_mutex_unlock(mutex);
-  EXPECT_EQ(mln_alloc_shm_failed(pool), 0);
-  EXPECT_EQ(probe_check_tree(pool), nullptr);
+  ExpectSound(pool, mutex);
   // Every recorded block is freed; a killed worker may have lost the block
   // it had at risk, and only that: nothing else may be lost, in the front
   // cache or anywhere.
