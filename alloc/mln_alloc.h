@@ -356,8 +356,10 @@ void mln_alloc_shm_mutex_destroy(void *locker);
  * undefined. A shared pool is let go in the calling process only (its
  * other processes go on using it): the region is unmapped there but for
  * its first page, kept as read-only zeros so that the stale handle reads as
- * dead; its sub-pools and blocks in that process are then gone (their
- * memory is unmapped) and must not be used.
+ * dead (on POSIX, for the 1024 shared pools the process destroyed last: an
+ * older handle is unmapped, and using it faults); its sub-pools and blocks
+ * in that process are then gone (their memory is unmapped) and must not be
+ * used.
  *
  * Complexity: O(spans `pool` holds + pools below it) (a descendant's
  * memory costs nothing: it lives inside its ancestors' spans; only its

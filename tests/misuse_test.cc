@@ -178,6 +178,29 @@ TEST(DestroyedSharedPool, LaterCallsAreRefusedNotFaults) {
   EXPECT_DEATH(mln_alloc_init(shm), "the parent is not a live pool");
 }
 
+// Each destroyed shared pool leaves a read-only page behind, a mapping of
+// its own; only the most recent ones are kept, so that a process creating
+// and destroying shared pools for ever never reaches the kernel's limit on
+// mappings (after which every mmap, malloc's too, would fail).
+TEST(DestroyedSharedPool, EndlessCreateAndDestroyStaysWithinTheMappingLimit) {
+  long limit = 65530;  // vm.max_map_count's default
+  if (FILE *f = std::fopen("/proc/sys/vm/max_map_count", "r")) {
+    if (std::fscanf(f, "%ld", &limit) != 1) limit = 65530;
+    std::fclose(f);
+  }
+  mln_alloc_t *last = nullptr;
+  for (long i = 0; i < limit + 1000; i++) {
+    last = SharedPool(MLN_ALLOC_SHM_MIN_SIZE);
+    ASSERT_NE(last, nullptr) << "after " << i << " shared pools";
+    mln_alloc_destroy(last);
+  }
+  EXPECT_EQ(mln_alloc_check(last), -1);  // the newest stale handle is still refused
+  mln_alloc_t *shm = SharedPool(1 << 20);
+  ASSERT_NE(shm, nullptr);
+  EXPECT_NE(mln_alloc_m(shm, 100), nullptr);
+  mln_alloc_destroy(shm);
+}
+
 // Destroying lets the region go in the calling process only: a worker that
 // destroys its view on the way out leaves the pool to everybody else.
 TEST(DestroyedSharedPool, AWorkerDestroyingItsViewLeavesThePoolToTheOthers) {

@@ -30,12 +30,35 @@ void *mln_platform_shared_map(size_t *size)
 }
 
 /*
+ * The first pages of the shared pools this process let go most recently,
+ * kept as read-only zeros (below), at most TOMBSTONES: each is a mapping of
+ * its own, and a process creating and destroying shared pools without end
+ * would otherwise run into the kernel's limit on mappings
+ * (vm.max_map_count, 65530 by default), after which every mmap fails,
+ * malloc's included. A slot is taken with one atomic increment and its
+ * former page swapped out atomically, so that threads destroying pools at
+ * once need no lock (and a fork never inherits one held).
+ */
+#define TOMBSTONES 1024u
+static void *tombstones[TOMBSTONES];
+static unsigned long tombstones_made;
+
+static void keep_tombstone(void *page_mem, size_t page)
+{
+    unsigned long n = __atomic_fetch_add(&tombstones_made, 1, __ATOMIC_RELAXED);
+    void *oldest = __atomic_exchange_n(&tombstones[n % TOMBSTONES], page_mem, __ATOMIC_ACQ_REL);
+    if (oldest != NULL)
+        munmap(oldest, page);
+}
+
+/*
  * Let the region go in this process (the others keep theirs). Its first
  * page, which holds the pool's handle, becomes a private read-only page of
  * zeros instead of a hole: a later call with the stale handle then reads a
  * pool that is not live and is refused, rather than fault. The page stays
- * reserved for the life of the process: 4 KiB of address space per shared
- * pool destroyed, and no memory (it is never written).
+ * reserved, taking 4 KiB of address space and no memory (it is never
+ * written), until TOMBSTONES shared pools destroyed later have taken its
+ * place; a handle older than that is unmapped, and using it faults.
  */
 void mln_platform_shared_unmap(void *mem, size_t size)
 {
@@ -46,4 +69,5 @@ void mln_platform_shared_unmap(void *mem, size_t size)
         return;
     }
     munmap((char *)mem + page, size - page);
+    keep_tombstone(mem, page);
 }
