@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * front_cache.c: the front cache's out-of-line parts: emptying it, its
- * check, and its size classes as two tables, so that the fast paths find a
+ * front_cache.c: the front cache's out-of-line parts: its check, and its
+ * size classes as two tables, so that the fast paths find a
  * class in a load instead of a dozen instructions.
  *
  * Both are constant and built here, by the compiler, from a formula for
@@ -93,14 +93,6 @@ const uint8_t mln_front_cache_class_of_units[MLN_FRONT_CACHE_UNIT_ENTRIES] = {UN
 #define ENTRY(c) (uint16_t)((c) < CLASSES ? CLASS_BYTES(c) : 0)
 const uint16_t mln_front_cache_class_bytes[CLASS_TABLE_LENGTH] = {CLASS_ENTRIES};
 #undef ENTRY
-
-mln_block_t *mln_front_cache_take_any(mln_front_cache_t *q, void *pool, size_t *cursor)
-{
-    for (; *cursor < MLN_FRONT_CACHE_CLASSES; ++*cursor)
-        if (q->count[*cursor] != 0)
-            return mln_front_cache_take(q, *cursor, pool);
-    return NULL;
-}
 
 const char *mln_front_cache_check(const mln_front_cache_t *q, const void *pool, size_t *cached_bytes)
 {

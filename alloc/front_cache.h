@@ -207,12 +207,18 @@ static inline mln_block_t *mln_front_cache_pop(mln_front_cache_t *q, size_t c, v
 }
 
 /*
- * Take a cached block, owned by `pool` again, from the first class at or
- * past *cursor that holds one (*cursor is left at that class), or NULL when
- * none does: emptying the cache is a loop over this from a cursor of 0,
- * O(MLN_FRONT_CACHE_CLASSES + blocks cached) in all. In front_cache.c.
+ * The first class at or past *c whose list holds a block, left in *c; false
+ * when none does. Emptying a cache is a loop over this from 0, each block
+ * then taken as its owner needs (the shared kind journals it first):
+ * O(MLN_FRONT_CACHE_CLASSES + blocks cached) in all.
  */
-mln_block_t *mln_front_cache_take_any(mln_front_cache_t *q, void *pool, size_t *cursor);
+static inline bool mln_front_cache_next_class(const mln_front_cache_t *q, size_t *c)
+{
+    for (; *c < MLN_FRONT_CACHE_CLASSES; ++*c)
+        if (q->count[*c] != 0)
+            return true;
+    return false;
+}
 
 /*
  * The cache of `pool` is sound: each list within its depth and holding

@@ -22,11 +22,10 @@ void mln_shared_save_words(mln_journal_t *j, mln_block_t *b)
 static void empty_cache(mln_alloc_t *pool)
 {
     struct mln_shared *sh = mln_shared_of(pool);
-    for (size_t c = 0; c < MLN_FRONT_CACHE_CLASSES; c++) {
-        while (sh->cache.count[c] != 0) {
-            mln_journal_save(&sh->journal, &sh->cache.top[c]->link);
-            mln_shared_give(pool, mln_front_cache_take(&sh->cache, c, pool));
-        }
+    size_t c = 0;
+    while (mln_front_cache_next_class(&sh->cache, &c)) {
+        mln_journal_save(&sh->journal, &sh->cache.top[c]->link);
+        mln_shared_give(pool, mln_front_cache_take(&sh->cache, c, pool));
     }
 }
 

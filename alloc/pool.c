@@ -377,9 +377,8 @@ void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span)
 
 void mln_pool_flush_front_cache(mln_alloc_t *pool)
 {
-    mln_block_t *b;
-    size_t cursor = 0;
-    while ((b = mln_front_cache_take_any(&pool->front_cache, pool, &cursor)) != NULL)
-        mln_pool_engine_free(pool, b);
+    size_t c = 0;
+    while (mln_front_cache_next_class(&pool->front_cache, &c))
+        mln_pool_engine_free(pool, mln_front_cache_take(&pool->front_cache, c, pool));
 }
 

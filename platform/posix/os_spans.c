@@ -18,10 +18,11 @@
  * delay is for bursts larger than the hot bytes, dropped and built again at
  * once: marking their spans and writing them again cost five times the
  * allocations themselves (bench/peers, burst of 1M blocks: 97 ns per block
- * against 16 with the delay). Recency, not arrival, decides what stays hot: spans a finished
- * workload left behind must not keep the next one's spans cold (they did:
- * a pool that freed and refilled 50 MB after a larger workload faulted its
- * pages back in on every refill, 20 times slower; bench/peers, size_shift).
+ * against 16 with the delay). Recency, not arrival, decides what stays
+ * hot: spans a finished workload left behind must not keep the next one's
+ * spans cold (they did: a pool that freed and refilled 50 MB after a
+ * larger workload faulted its pages back in on every refill, 20 times
+ * slower; bench/peers, size_shift).
  *
  * Around fork the lock is taken and released (pthread_atfork), so that a
  * child forked while another thread was inside the cache does not inherit a
