@@ -22,6 +22,14 @@ static void *announce(mln_alloc_t *pool, mln_block_t *b, size_t bytes)
     return block_payload(b);
 }
 
+/* mln_alloc_m past its fast path: out of line, so that the fast path
+ * saves no register and needs no frame. */
+static __attribute__((noinline)) void *alloc_missed(mln_alloc_t *pool, size_t size, size_t block_bytes)
+{
+    mln_block_t *b = mln_pool_alloc_missed(pool, size, block_bytes);
+    return b == NULL ? NULL : announce(pool, b, size);
+}
+
 void mln_alloc_destroy(mln_alloc_t *pool)
 {
     if (pool == NULL)
@@ -52,8 +60,11 @@ void *mln_alloc_m(mln_alloc_t *pool, mln_size_t size)
     /* The pool's first line is read next anyway: one compare. */
     if (__builtin_expect(!mln_pool_is_live(pool), 0))
         mln_misuse(__func__, MLN_MISUSE_NOT_LIVE);
-    mln_block_t *b = mln_pool_alloc_block(pool, size);
-    return b == NULL ? NULL : announce(pool, b, size);
+    size_t block_bytes;
+    mln_block_t *b = mln_pool_alloc_fast(pool, size, &block_bytes);
+    if (__builtin_expect(b != NULL, 1))
+        return announce(pool, b, size);
+    return alloc_missed(pool, size, block_bytes); /* a tail call: the fast path keeps no frame */
 }
 
 void *mln_alloc_c(mln_alloc_t *pool, mln_size_t size)

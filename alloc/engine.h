@@ -194,11 +194,15 @@ static inline mln_block_t *mln_engine_carve(mln_engine_t *e, mln_block_t *w, siz
                                             void *owner)
 {
     MLN_ASSERT(w == e->wild && block_size(w) >= block_bytes + MLN_BLOCK_MIN);
-    size_t rest = block_size(w) - block_bytes;
-    w->head = block_bytes | (w->head & MLN_FIRST); /* used; the block before is used */
+    size_t head = w->head;
+    MLN_ASSERT(block_is_free(w) && !block_prev_is_free(w));
+    w->head = block_bytes | (head & MLN_FIRST); /* used; the block before is used */
     w->link = owner;
-    mln_block_t *left = block_next(w);
-    left->head = rest | MLN_FREE;
+    mln_block_t *left = (mln_block_t *)(void *)((char *)w + block_bytes);
+    /* The wilderness's flags are MLN_FREE and perhaps MLN_FIRST (the block
+     * before it is never free: it would have merged): the bytes taken off
+     * its head word, what is left keeps MLN_FREE and is not first. */
+    left->head = (head - block_bytes) & ~(size_t)MLN_FIRST;
     e->wild = left;
     return w;
 }

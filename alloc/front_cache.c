@@ -27,6 +27,7 @@ enum {
     SL_LOG2 = (int)MLN_SL_LOG2,
     SL_COUNT = (int)MLN_SL_COUNT,
     MAX_BYTES = (int)MLN_FRONT_CACHE_MAX,
+    BLOCK_MIN = (int)MLN_BLOCK_MIN,
     CLASSES = (int)MLN_FRONT_CACHE_CLASSES,
     NONE = (int)MLN_FRONT_CACHE_NONE
 };
@@ -85,9 +86,21 @@ _Static_assert(MLN_ALIGN >= 8, "the units table has an entry per 8 bytes");
 _Static_assert(MLN_FRONT_CACHE_CLASSES < CLASS_TABLE_LENGTH, "a size for every class and NONE");
 _Static_assert(MLN_FRONT_CACHE_MAX <= 0xffff, "class sizes fit in 16 bits");
 
-/* Entry u: the class serving a block of u alignment units (none for 0). */
-#define ENTRY(u) (uint8_t)((u) == 0 || (u) * ALIGN > MAX_BYTES ? NONE : CLASS_FOR((u) * ALIGN))
+/* Whether a block of s bytes is exactly its class's size: a multiple of its class's width. */
+#define EXACT(s) (((s) & ((1 << (WIDTH_LOG2(s))) - 1)) == 0)
+/* The engine's rounding of a request needing s bytes: at least BLOCK_MIN. */
+#define AT_LEAST_MIN(s) ((s) < BLOCK_MIN ? BLOCK_MIN : (s))
+
+/* Entry u: the class serving a request of u alignment units (none for 0). */
+#define ENTRY(u) (uint8_t)((u) == 0 || (u) * ALIGN > MAX_BYTES ? NONE : CLASS_FOR(AT_LEAST_MIN((u) * ALIGN)))
 const uint8_t mln_front_cache_class_of_units[MLN_FRONT_CACHE_UNIT_ENTRIES] = {UNIT_ENTRIES};
+#undef ENTRY
+
+/* Entry u: the class a block of u units is cached in, if exactly a class's size. */
+#define ENTRY(u)                                                                             \
+    (uint8_t)((u) * ALIGN < BLOCK_MIN || (u) * ALIGN > MAX_BYTES || !EXACT((u) * ALIGN) ? NONE \
+                                                                                        : CLASS_FOR((u) * ALIGN))
+const uint8_t mln_front_cache_exact_class_of_units[MLN_FRONT_CACHE_UNIT_ENTRIES] = {UNIT_ENTRIES};
 #undef ENTRY
 
 #define ENTRY(c) (uint16_t)((c) < CLASSES ? CLASS_BYTES(c) : 0)
@@ -96,17 +109,19 @@ const uint16_t mln_front_cache_class_bytes[CLASS_TABLE_LENGTH] = {CLASS_ENTRIES}
 
 const char *mln_front_cache_check(const mln_front_cache_t *q, const void *pool, size_t *cached_bytes)
 {
+    if (q->depth > MLN_FRONT_CACHE_DEPTH)
+        return "front cache deeper than its build allows";
     for (size_t c = 0; c < MLN_FRONT_CACHE_CLASSES; c++) {
-        if (q->count[c] > MLN_FRONT_CACHE_DEPTH)
+        if (q->count[c] > q->depth)
             return "front cache list over its depth";
         mln_block_t *b = q->top[c];
-        size_t cls;
         for (unsigned n = 0; n < q->count[c]; n++, b = *mln_front_cache_next_slot(b)) {
             if (b == NULL || block_is_free(b) || b->link != mln_front_cache_mark(pool) ||
-                !mln_front_cache_class_of_block(block_size(b), &cls) || cls != c)
+                mln_front_cache_class_of_block(block_size(b)) != c)
                 return "front cache holds a block it should not";
             *cached_bytes += block_size(b);
         }
     }
-    return q->count[MLN_FRONT_CACHE_NONE] != 0 ? "front cache counts blocks of no class" : NULL;
+    return q->count[MLN_FRONT_CACHE_NONE] != MLN_FRONT_CACHE_FULL ? "front cache takes blocks of no class"
+                                                                  : NULL;
 }

@@ -19,12 +19,13 @@
  * never cached.
  *
  * To the engine these blocks are still in use; they go back to it when a
- * list is full or the cache holds its limit in bytes, and all of them at
- * once before the pool takes a new span (mln_pool_flush_front_cache), so
- * cached memory never makes a pool grow.
+ * list is full, and all of them at once before the pool takes a new span
+ * (mln_pool_flush_front_cache), so cached memory never makes a pool grow.
+ * There is no limit in bytes besides the depth (there was: checking it on
+ * every free cost more than it saved, bench/peers and bench/memory).
  *
- * A pool's kind may turn the pool's own cache off (a limit of 0 bytes:
- * nothing is ever cached, so nothing is found) and keep one of its own
+ * A pool's kind may turn the pool's own cache off (a depth of 0: nothing
+ * is ever cached, so nothing is found) and keep one of its own
  * instead: shared pools do (kind_shared_journal.c), since every change to
  * their blocks is journaled and must first check whether a process died
  * mid-operation, which the inline paths do not.
@@ -49,66 +50,68 @@
 #endif
 #define MLN_FRONT_CACHE_MAX_LOG2 ((unsigned)MLN_ALLOC_QUICK_MAX_LOG2)
 #define MLN_FRONT_CACHE_MAX ((size_t)1 << MLN_FRONT_CACHE_MAX_LOG2)
+/* Largest request a class serves: its block, header included, is at most MLN_FRONT_CACHE_MAX. */
+#define MLN_FRONT_CACHE_MAX_REQUEST (MLN_FRONT_CACHE_MAX - MLN_BLOCK_HEADER)
 /*
- * Depth of each list and the cap on all of them: the trade between speed and
- * footprint (bench/memory and bench/mixed measure both; README has the curve).
- * A build may choose other values with -DMLN_ALLOC_QUICK_DEPTH=... and
- * -DMLN_ALLOC_QUICK_BYTES=... (depth at most 255; the settings keep the name
- * they had when the cache was called the quick lists, since builds set them).
+ * Depth of each list: the trade between speed and footprint (bench/memory
+ * and bench/peers measure both). At most MLN_FRONT_CACHE_DEPTH blocks of a
+ * class wait, so a pool holds at most that many of each class's size
+ * (about 3 MiB over all 4 KiB of classes, far less in a pool that never
+ * used them all: only blocks it freed are cached). A build may choose
+ * another with -DMLN_ALLOC_QUICK_DEPTH=... (at most 255; the setting keeps
+ * the name it had when the cache was called the quick lists).
  */
 #ifndef MLN_ALLOC_QUICK_DEPTH
-#define MLN_ALLOC_QUICK_DEPTH 32
+#define MLN_ALLOC_QUICK_DEPTH 16
 #endif
-#ifndef MLN_ALLOC_QUICK_BYTES
-#define MLN_ALLOC_QUICK_BYTES 65536
-#endif
-/* ... plus this share of the pool's bytes in use: 1/8. */
-#define MLN_FRONT_CACHE_SHARE_LOG2 3u
-/* No share at all (a shift that leaves nothing of any size). */
-#define MLN_FRONT_CACHE_NO_SHARE ((unsigned)(sizeof(size_t) * CHAR_BIT - 1))
 #define MLN_FRONT_CACHE_DEPTH ((unsigned)MLN_ALLOC_QUICK_DEPTH)
 /* Classes 0 .. the class of MLN_FRONT_CACHE_MAX (the first of its first-level bin). */
 #define MLN_FRONT_CACHE_CLASSES ((MLN_FRONT_CACHE_MAX_LOG2 - MLN_SMALL_LOG2 + 1u) * MLN_SL_COUNT + 1u)
 _Static_assert(MLN_ALLOC_QUICK_DEPTH <= 255, "list depths are counted in a byte");
 _Static_assert(MLN_FRONT_CACHE_MAX >= MLN_SMALL_LIMIT && MLN_FRONT_CACHE_MAX < MLN_BIN_LIMIT,
                "the cached sizes are classes of the engine");
-#define MLN_FRONT_CACHE_BYTES ((size_t)MLN_ALLOC_QUICK_BYTES)
-/* The class of requests the cache does not serve: its list is always empty. */
+/* No class: of a request past MLN_FRONT_CACHE_MAX, and of a block that is
+ * not exactly a class's size. Its list counts as always full, so that a
+ * push of such a block fails with no test of its own; nothing pops it. */
 #define MLN_FRONT_CACHE_NONE ((size_t)MLN_FRONT_CACHE_CLASSES)
+#define MLN_FRONT_CACHE_FULL 255u
 
 typedef struct mln_front_cache {
-    size_t bytes;                              /* bytes held in all lists */
-    /* Most bytes held: `limit` plus 1/2^share_log2 of the pool's bytes in
-     * use, so that a small pool holds little and a large one enough to
-     * serve its mix (MLN_FRONT_CACHE_BYTES, MLN_FRONT_CACHE_SHARE_LOG2);
-     * 0 and no share: off. */
-    size_t limit;
-    unsigned share_log2;
-    /* Blocks cached per class; one more count, always 0, for "no class"
-     * (MLN_FRONT_CACHE_NONE), so that asking for it needs no test. */
+    /* Blocks cached per class, and for NONE always MLN_FRONT_CACHE_FULL.
+     * Small, so that creating a pool (a request's child) is cheap: the
+     * tops are read only while their count is not 0, never initialised. */
     uint8_t count[MLN_FRONT_CACHE_CLASSES + 1];
-    mln_block_t *top[MLN_FRONT_CACHE_CLASSES];       /* valid only while count > 0 */
+    uint8_t depth; /* most blocks per list: MLN_FRONT_CACHE_DEPTH, or 0 (off) */
+    mln_block_t *top[MLN_FRONT_CACHE_CLASSES]; /* the newest cached block; the next in its first payload word */
 } mln_front_cache_t;
 
-static inline void mln_front_cache_init(mln_front_cache_t *q, size_t limit, unsigned share_log2)
+_Static_assert(MLN_ALLOC_QUICK_DEPTH < MLN_FRONT_CACHE_FULL, "NONE's list is fuller than any");
+
+/* An empty cache whose lists hold up to `depth` blocks each (0: off, nothing is ever cached). */
+static inline void mln_front_cache_init(mln_front_cache_t *q, unsigned depth)
 {
-    q->bytes = 0;
-    q->limit = limit;
-    q->share_log2 = share_log2;
-    for (size_t i = 0; i <= MLN_FRONT_CACHE_CLASSES; i++)
+    MLN_ASSERT(depth <= MLN_FRONT_CACHE_DEPTH);
+    q->depth = (uint8_t)depth;
+    for (size_t i = 0; i < MLN_FRONT_CACHE_CLASSES; i++)
         q->count[i] = 0;
+    q->count[MLN_FRONT_CACHE_NONE] = MLN_FRONT_CACHE_FULL;
 }
 
 /*
- * The classes as tables (front_cache.c, built by the compiler): the class
- * serving a block of u alignment units, NONE past MLN_FRONT_CACHE_MAX; and
- * each class's size. A request's class is its engine bin after the
- * engine's own rounding: its size is mln_engine_fit_size(block_bytes), at
- * most 1/MLN_SL_COUNT more, and its number the bin of that size
- * (mln_engine_bin_of, numbered flat: first level * MLN_SL_COUNT + second).
+ * The classes as tables (front_cache.c, built by the compiler), indexed by
+ * a size in alignment units u: the class serving a request that needs u
+ * units (the engine's rounding included: u below MLN_BLOCK_MIN serves as
+ * MLN_BLOCK_MIN; 0 is no size, NONE; NONE past MLN_FRONT_CACHE_MAX); the
+ * class a block of u units is cached in (NONE unless u units are exactly
+ * a class's size); and each class's size. A request's class is its engine
+ * bin after the engine's own rounding: its size is
+ * mln_engine_fit_size(block_bytes), at most 1/MLN_SL_COUNT more, and its
+ * number the bin of that size (mln_engine_bin_of, numbered flat: first
+ * level * MLN_SL_COUNT + second).
  */
 #define MLN_FRONT_CACHE_UNIT_ENTRIES (MLN_FRONT_CACHE_MAX / 8 + 1)
 extern const uint8_t mln_front_cache_class_of_units[MLN_FRONT_CACHE_UNIT_ENTRIES];
+extern const uint8_t mln_front_cache_exact_class_of_units[MLN_FRONT_CACHE_UNIT_ENTRIES];
 extern const uint16_t mln_front_cache_class_bytes[];
 
 /* The class serving a request of `block_bytes` (at most MLN_FRONT_CACHE_MAX,
@@ -120,6 +123,15 @@ static inline size_t mln_front_cache_lookup(size_t block_bytes, size_t *class_by
     return c;
 }
 
+/* The class serving a request of `bytes` payload bytes, at most
+ * MLN_FRONT_CACHE_MAX_REQUEST: the header added, rounded up to units, one
+ * load (the table does the engine's rounding to MLN_BLOCK_MIN). */
+static inline size_t mln_front_cache_class_of_request(size_t bytes)
+{
+    MLN_ASSERT(bytes <= MLN_FRONT_CACHE_MAX_REQUEST);
+    return mln_front_cache_class_of_units[(bytes + MLN_BLOCK_HEADER + MLN_ALIGN - 1) >> MLN_ALIGN_LOG2];
+}
+
 /* The block size that serves a request of `block_bytes`: its class's size
  * up to MLN_FRONT_CACHE_MAX, else itself; 0 stays 0. */
 static inline size_t mln_front_cache_round(size_t block_bytes)
@@ -129,15 +141,12 @@ static inline size_t mln_front_cache_round(size_t block_bytes)
     return block_bytes;
 }
 
-/* Whether a block of `size` bytes may be cached (small, and exactly its
- * class's size), and in *c which class's list it goes in. */
-static inline bool mln_front_cache_class_of_block(size_t size, size_t *c)
+/* The list a block of `size` bytes is cached in: NONE unless it is small
+ * and exactly its class's size (a block resized in place may not be). */
+static inline size_t mln_front_cache_class_of_block(size_t size)
 {
-    if (size > MLN_FRONT_CACHE_MAX)
-        return false;
-    size_t class_bytes;
-    *c = mln_front_cache_lookup(size, &class_bytes);
-    return class_bytes == size;
+    return size <= MLN_FRONT_CACHE_MAX ? mln_front_cache_exact_class_of_units[size >> MLN_ALIGN_LOG2]
+                                       : MLN_FRONT_CACHE_NONE;
 }
 
 /* Bytes of the largest cached block (0: none). O(MLN_FRONT_CACHE_CLASSES). */
@@ -162,48 +171,36 @@ static inline mln_block_t **mln_front_cache_next_slot(mln_block_t *b)
  */
 static inline void *mln_front_cache_mark(const void *pool)
 {
-    return (void *)((uintptr_t)pool | 1u);
+    return (void *)((const char *)pool + 1); /* a pool is aligned: the same as setting bit 0, in one add */
 }
 
 /*
- * Cache a used block of `size` bytes in the front cache of `pool`, which
- * has `in_use` bytes in use; false if it does not qualify or the cache is
+ * Cache a used block of `size` bytes in the front cache of `pool`; false
+ * if it does not qualify (mln_front_cache_class_of_block) or its list is
  * full. The block may carry another tag (a child's span coming back): from
  * now on it is `pool`'s.
  */
-static inline bool mln_front_cache_push(mln_front_cache_t *q, mln_block_t *b, size_t size, const void *pool,
-                                        size_t in_use)
+static inline bool mln_front_cache_push(mln_front_cache_t *q, mln_block_t *b, size_t size, const void *pool)
 {
-    size_t c;
-    if (!mln_front_cache_class_of_block(size, &c) || q->count[c] >= MLN_FRONT_CACHE_DEPTH ||
-        q->bytes + size > q->limit + (in_use >> q->share_log2))
+    size_t c = mln_front_cache_class_of_block(size);
+    if (q->count[c] >= q->depth)
         return false;
-    q->bytes += size;
+    q->count[c]++;
     b->link = mln_front_cache_mark(pool);
     *mln_front_cache_next_slot(b) = q->top[c];
     q->top[c] = b;
-    q->count[c]++;
     return true;
 }
 
 /* The top block of class `c` (which holds one), handed back owned by `pool`. */
 static inline mln_block_t *mln_front_cache_take(mln_front_cache_t *q, size_t c, void *pool)
 {
+    MLN_ASSERT(c < MLN_FRONT_CACHE_CLASSES && q->count[c] != 0);
     mln_block_t *b = q->top[c];
     q->top[c] = *mln_front_cache_next_slot(b);
     q->count[c]--;
-    q->bytes -= mln_front_cache_class_bytes[c];
     b->link = pool;
     return b;
-}
-
-/* A cached block of class `c` (MLN_FRONT_CACHE_NONE: none), handed back
- * owned by `pool`, or NULL. */
-static inline mln_block_t *mln_front_cache_pop(mln_front_cache_t *q, size_t c, void *pool)
-{
-    if (q->count[c] == 0)
-        return NULL;
-    return mln_front_cache_take(q, c, pool);
 }
 
 /*
@@ -220,11 +217,17 @@ static inline bool mln_front_cache_next_class(const mln_front_cache_t *q, size_t
     return false;
 }
 
+/* Whether the cache holds any block. O(MLN_FRONT_CACHE_CLASSES). */
+static inline bool mln_front_cache_holds_any(const mln_front_cache_t *q)
+{
+    size_t c = 0;
+    return mln_front_cache_next_class(q, &c);
+}
+
 /*
  * The cache of `pool` is sound: each list within its depth and holding
- * blocks of `pool` in use, marked as cached, of exactly its class's size.
- * NULL when so, else a message; *cached_bytes is increased by the bytes
- * held. O(blocks cached). In front_cache.c.
+ * blocks of `pool` in use, marked as cached, of exactly its class's size. NULL when so, else a message; *cached_bytes is
+ * increased by the bytes held. O(blocks cached). In front_cache.c.
  */
 const char *mln_front_cache_check(const mln_front_cache_t *q, const void *pool, size_t *cached_bytes);
 

@@ -159,10 +159,10 @@ mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_
     pool->in_shared_memory = true;
     /* The pool's own front cache is off, its inline paths being
      * unjournaled; the kind keeps one that is (kind_shared_journal.c),
-     * holding at most 1/16 of the region beyond its share of the bytes in use. */
-    mln_front_cache_init(&pool->front_cache, 0, MLN_FRONT_CACHE_NO_SHARE);
-    size_t cache_bytes = size / 16 < MLN_FRONT_CACHE_BYTES ? size / 16 : MLN_FRONT_CACHE_BYTES;
-    mln_front_cache_init(&sh->cache, cache_bytes, MLN_FRONT_CACHE_SHARE_LOG2);
+     * emptied whenever the engine has no block, so that it never makes
+     * the pool refuse. */
+    mln_front_cache_init(&pool->front_cache, 0);
+    mln_front_cache_init(&sh->cache, MLN_FRONT_CACHE_DEPTH);
     pool->cache = &sh->cache;
     return pool;
 }

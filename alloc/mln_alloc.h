@@ -452,7 +452,7 @@ void mln_alloc_free(void *ptr);
  * a minimum block, up to 4 KiB rounded up to its size class, and now and
  * then a few bytes more: the rest of a free block too small to split off),
  * and the blocks it has given its child
- * pools: their homes (control structure, about 5.1 KiB on LP64, plus first
+ * pools: their homes (control structure, about 5.0 KiB on LP64, plus first
  * span; a pool capped below that has no room for a child) and spans. Its
  * own control structure, free space and front cache are not counted.
  *   - mln_alloc_m, mln_alloc_c, and mln_alloc_re (growing in place or

@@ -137,7 +137,7 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
     pool->kind = kind;
     pool->kind_state = NULL;
     mln_engine_init(&pool->engine);
-    mln_front_cache_init(&pool->front_cache, MLN_FRONT_CACHE_BYTES, MLN_FRONT_CACHE_SHARE_LOG2);
+    mln_front_cache_init(&pool->front_cache, MLN_FRONT_CACHE_DEPTH);
     pool->cache = &pool->front_cache;
     pool->parent = parent;
     pool->first_child = NULL;
@@ -147,7 +147,9 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
     pool->next_grow_bytes = policy->first_grow_bytes;
     pool->policy = policy;
     pool->large_block_bytes = policy->large_block_bytes;
-    pool->bump_first = policy->bump_first;
+    pool->bump = !kind->engine_direct ? MLN_POOL_BUMP_NEVER
+                 : policy->bump_first ? MLN_POOL_BUMP_FIRST
+                                      : MLN_POOL_BUMP_IF_FRESH;
     pool->owner_id = 0;
     pool->release_region = NULL;
     pool->in_shared_memory = parent != NULL && parent->in_shared_memory;

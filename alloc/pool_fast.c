@@ -42,8 +42,14 @@ __attribute__((noinline)) mln_block_t *mln_pool_alloc_missed(mln_alloc_t *pool, 
                                                              size_t block_bytes)
 {
     mln_block_t *b = NULL;
-    if (pool->kind->engine_direct && block_bytes != 0)
-        b = mln_engine_alloc(&pool->engine, block_bytes, pool);
+    if (pool->kind->engine_direct && block_bytes != 0) {
+        /* A pool that bumps first does so at every size (the fast path
+         * bumps only the classes' sizes). */
+        if (pool->bump == MLN_POOL_BUMP_FIRST)
+            b = mln_engine_bump(&pool->engine, block_bytes, pool, true);
+        if (b == NULL)
+            b = mln_engine_alloc(&pool->engine, block_bytes, pool);
+    }
     if (b == NULL)
         b = pool->kind->alloc(pool, bytes, block_bytes);
     return counted(pool, b);

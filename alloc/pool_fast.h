@@ -62,41 +62,55 @@ mln_block_t *mln_pool_alloc_missed(mln_alloc_t *pool, size_t bytes, size_t block
  * take the pool past its capacity. In pool_fast.c. */
 mln_block_t *mln_pool_admit(mln_alloc_t *pool, mln_block_t *b);
 
-/* As mln_pool_alloc_block, for a block that must move to grow: placed where
+/* As mln_pool_alloc_fast and _missed together, for a block that must move to grow: placed where
  * its next growth can happen in place, where the kind can (no front cache:
  * the sizes that grow are rarely cached ones). In pool_fast.c. */
 mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t block_bytes);
 
-/* Allocate a used block of `bytes` payload bytes for `pool`, or NULL (also past its capacity). */
-static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_block(mln_alloc_t *pool, size_t bytes)
+/*
+ * A used block of `bytes` payload bytes for `pool` the fast way, or NULL:
+ * then mln_pool_alloc_missed(pool, bytes, *block_bytes) finds one (or
+ * refuses). A small request (the commonest) finds its class in one load
+ * and then, within the pool's capacity: the newest cached block of the
+ * class; or a bump off the wilderness (exactly the class's size too),
+ * while the pool fills a fresh span with nothing freed to reuse, or at
+ * once in a pool whose policy bumps first. No call: the caller decides
+ * how to call the slow half (mln_alloc_m, as a tail call).
+ */
+static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_fast(mln_alloc_t *pool, size_t bytes, size_t *block_bytes)
 {
-    /* A small request is rounded to its class, whose cached blocks have
-     * exactly that size: the front cache's hit, the commonest case, so the
-     * capacity is checked before one is taken. */
-    size_t block_bytes = mln_engine_block_size(bytes);
-    size_t c = MLN_FRONT_CACHE_NONE;
-    if (block_bytes <= MLN_FRONT_CACHE_MAX)
-        c = mln_front_cache_lookup(block_bytes, &block_bytes);
-    if (block_bytes != 0 && !mln_pool_over_capacity(pool, block_bytes)) {
-        mln_block_t *b = mln_front_cache_pop(&pool->front_cache, c, pool);
-        /* Else a bump off the wilderness (exactly block_bytes too): while
-         * the pool fills a fresh span with nothing freed to reuse, or at
-         * once in a pool whose policy bumps first. */
-        if (b == NULL && pool->kind->engine_direct)
-            b = mln_engine_bump(&pool->engine, block_bytes, pool, pool->bump_first);
-        if (b != NULL) {
-            mln_pool_count_allocation(pool, pool->bytes_in_use + block_bytes);
-            return b;
-        }
+    if (__builtin_expect(bytes > MLN_FRONT_CACHE_MAX_REQUEST, 0)) {
+        *block_bytes = mln_engine_block_size(bytes);
+        return NULL;
     }
-    return mln_pool_alloc_missed(pool, bytes, block_bytes);
+    size_t c = mln_front_cache_class_of_request(bytes);
+    size_t class_bytes = mln_front_cache_class_bytes[c];
+    *block_bytes = class_bytes;
+    size_t in_use = pool->bytes_in_use + class_bytes;
+    /* The capacity first, so that a capped pool takes nothing it must refuse. */
+    if (__builtin_expect(in_use > pool->capacity_limit, 0))
+        return NULL;
+    mln_block_t *b;
+    if (pool->front_cache.count[c] != 0) {
+        b = mln_front_cache_take(&pool->front_cache, c, pool);
+    } else {
+        mln_block_t *w = pool->engine.wild;
+        /* The head word's flags (below MLN_ALIGN) cannot make it reach the
+         * next multiple of MLN_ALIGN: compared whole, it says whether the
+         * wilderness keeps at least MLN_BLOCK_MIN after the block. */
+        if (!mln_pool_bumps_now(pool) || w == NULL || w->head < class_bytes + MLN_BLOCK_MIN)
+            return NULL;
+        b = mln_engine_carve(&pool->engine, w, class_bytes, pool);
+    }
+    mln_pool_count_allocation(pool, in_use);
+    return b;
 }
 
 /* Put a block `pool` owns back where its free blocks go, counting nothing:
  * the front cache inline (no call, no saved register), else the kind. */
 static MLN_HOT_INLINE void mln_pool_give_back(mln_alloc_t *pool, mln_block_t *b)
 {
-    if (!mln_front_cache_push(&pool->front_cache, b, block_size(b), pool, pool->bytes_in_use))
+    if (!mln_front_cache_push(&pool->front_cache, b, block_size(b), pool))
         pool->kind->free(pool, b);
 }
 
@@ -108,7 +122,7 @@ static MLN_HOT_INLINE void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b
 }
 
 /*
- * As mln_pool_alloc_block and mln_pool_free_block, for blocks the front
+ * As mln_pool_alloc_fast (with _missed) and mln_pool_free_block, for blocks the front
  * cache rarely holds (a child's home or span, almost always larger than
  * MLN_FRONT_CACHE_MAX): straight to the kind, so that these rare paths do
  * not carry a copy of the inline fast path. Either way is correct: a block

@@ -137,14 +137,27 @@ unsigned long probe_shared_repairs(const mln_alloc_t *shm) { return mln_shared_o
 
 int probe_class_tables_agree(void)
 {
-    /* A request's class is the engine's bin of its good-fit size. */
+    /* A request's class is the engine's bin of its good-fit size (of
+     * MLN_BLOCK_MIN for less), and a block is cached in its class exactly
+     * when it is of that size. */
     for (size_t bytes = MLN_ALIGN; bytes <= MLN_FRONT_CACHE_MAX; bytes += MLN_ALIGN) {
         size_t class_bytes;
         size_t c = mln_front_cache_lookup(bytes, &class_bytes);
+        size_t fit = mln_engine_fit_size(bytes < MLN_BLOCK_MIN ? MLN_BLOCK_MIN : bytes);
         unsigned fl, sl;
         mln_engine_bin_of(class_bytes, &fl, &sl);
-        if (class_bytes != mln_engine_fit_size(bytes) || c != (size_t)fl * MLN_SL_COUNT + sl)
+        if (class_bytes != fit || c != (size_t)fl * MLN_SL_COUNT + sl)
+            return 0;
+        size_t cached_in = mln_front_cache_class_of_block(bytes);
+        if (cached_in != (fit == bytes ? c : MLN_FRONT_CACHE_NONE))
             return 0;
     }
-    return 1;
+    /* And a request's class, from its payload bytes, is that of its block. */
+    for (size_t bytes = 0; bytes <= MLN_FRONT_CACHE_MAX_REQUEST; bytes++) {
+        size_t class_bytes;
+        if (mln_front_cache_class_of_request(bytes) !=
+            mln_front_cache_lookup(mln_engine_block_size(bytes), &class_bytes))
+            return 0;
+    }
+    return mln_front_cache_class_of_block(MLN_FRONT_CACHE_MAX + MLN_ALIGN) == MLN_FRONT_CACHE_NONE;
 }

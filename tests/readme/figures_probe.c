@@ -46,9 +46,7 @@ int main(void)
     put("sl_count", MLN_SL_COUNT);
     put("small_limit", MLN_SMALL_LIMIT);
     put("quick_depth", MLN_FRONT_CACHE_DEPTH);
-    put("quick_bytes", MLN_FRONT_CACHE_BYTES);
     put("quick_max_log2", MLN_FRONT_CACHE_MAX_LOG2);
-    put("quick_share_log2", MLN_FRONT_CACHE_SHARE_LOG2);
     put("quick_classes", MLN_FRONT_CACHE_CLASSES);
     printf("version %s\n", MLNPOOL_VERSION_STRING);
     put("version_major", MLNPOOL_VERSION_MAJOR);

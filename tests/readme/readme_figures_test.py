@@ -223,18 +223,15 @@ expect("the smallest shared region", said(r"smallest shared region, (\d+) bytes"
 for quoted in re.findall(r"`MLN_ALLOC_SHM_MIN_SIZE` \((\d+) KiB", flat) + \
         re.findall(r"`MLN_ALLOC_SHM_MIN_SIZE`, (\d+) KiB", flat):
     expect("the smallest shared region in KiB", quoted, f["shm_min"] // 1024)
-q = said(r"\((\d+) deep; (\d+) KiB plus 1/(\d+) of its bytes in use", "the front cache's size")
-if q:
-    expect("the front cache's depth", q[0], f["quick_depth"])
-    expect("the front cache's bytes", q[1], f["quick_bytes"] // 1024)
-    expect("the front cache's share of bytes in use", q[2], 1 << f["quick_share_log2"])
-q = said(r"the front cache's depth per class, its bytes besides 1/8 of the pool's bytes in use, and its "
-         r"largest class \((\d+), (\d+) KiB, 2\^(\d+) = (\d+) KiB;", "the front cache's settings")
+q = said(r"the front cache's depth per class and its largest class \((\d+), 2\^(\d+) = (\d+) KiB;",
+         "the front cache's settings")
 if q:
     expect("MLN_ALLOC_QUICK_DEPTH", q[0], f["quick_depth"])
-    expect("MLN_ALLOC_QUICK_BYTES", q[1], f["quick_bytes"] // 1024)
-    expect("MLN_ALLOC_QUICK_MAX_LOG2", q[2], f["quick_max_log2"])
-    expect("the largest cached class", q[3], (1 << f["quick_max_log2"]) // 1024)
+    expect("MLN_ALLOC_QUICK_MAX_LOG2", q[1], f["quick_max_log2"])
+    expect("the largest cached class", q[2], (1 << f["quick_max_log2"]) // 1024)
+q = said(r"per class\s+\((\d+) deep, and no limit in bytes", "the front cache's depth (design sketch)")
+if q:
+    expect("the front cache's depth (design sketch)", q[0], f["quick_depth"])
 expect("the largest cached size", said(r"a request up to (\d+) KiB \(header included\) is rounded",
                                        "the cached sizes")[0], (1 << f["quick_max_log2"]) // 1024)
 q = said(r"at most (\d+) classes × (\d+) blocks of engine frees", "the front cache's flush bound")
