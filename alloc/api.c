@@ -30,6 +30,19 @@ static __attribute__((noinline)) void *alloc_missed(mln_alloc_t *pool, size_t si
     return b == NULL ? NULL : announce(pool, b, size);
 }
 
+/* mln_alloc_m for a pool that is not served inline: a shared pool, whose
+ * kind serves every block, or a pool that is not live (misuse). */
+static __attribute__((noinline)) void *alloc_by_kind(mln_alloc_t *pool, size_t size)
+{
+    if (!mln_pool_is_live(pool))
+        mln_misuse("mln_alloc_m", MLN_MISUSE_NOT_LIVE);
+    size_t block_bytes = size <= MLN_FRONT_CACHE_MAX_REQUEST
+                             ? mln_front_cache_class_bytes[mln_front_cache_class_of_request(size)]
+                             : mln_engine_block_size(size);
+    mln_block_t *b = mln_pool_alloc_missed(pool, size, block_bytes);
+    return b == NULL ? NULL : announce(pool, b, size);
+}
+
 void mln_alloc_destroy(mln_alloc_t *pool)
 {
     if (pool == NULL)
@@ -57,9 +70,10 @@ void *mln_alloc_m(mln_alloc_t *pool, mln_size_t size)
     if (pool == NULL)
         return NULL;
     MLN_TRACK_CORE_CALL();
-    /* The pool's first line is read next anyway: one compare. */
-    if (__builtin_expect(!mln_pool_is_live(pool), 0))
-        mln_misuse(__func__, MLN_MISUSE_NOT_LIVE);
+    /* The pool's first line is read next anyway: one compare, which also
+     * sends a pool served by its kind (a shared pool) its own way. */
+    if (__builtin_expect(!mln_pool_is_served_inline(pool), 0))
+        return alloc_by_kind(pool, size);
     size_t block_bytes;
     mln_block_t *b = mln_pool_alloc_fast(pool, size, &block_bytes);
     if (__builtin_expect(b != NULL, 1))
@@ -96,22 +110,43 @@ static __attribute__((noinline, cold, noreturn)) void report_misuse(const void *
 }
 
 /*
- * The pool that owns the block at `ptr`, after checking that the header is
- * one of ours and in use: aligned, not free, naming a live pool (with the
- * front cache's mark clear) that is not `ptr` itself (a pool handle's header
- * names the handle: see mln_pool_handle_offset). One chain of compares,
- * inline; misuse goes out of line to find its message. Costs a load of the
- * pool's first line, which the call touches anyway.
+ * The pool named by the header of the block at `ptr`, after checking that
+ * the header is one of ours and in use: aligned, not free, naming an
+ * aligned address (with the front cache's mark clear) that is not `ptr`
+ * itself (a pool handle's header names the handle: see
+ * mln_pool_handle_offset). Whether that is a live pool is the caller's
+ * next compare (the magic also says how the pool is served). One chain
+ * of compares, inline; misuse goes out of line to find its message.
  */
-static MLN_HOT_INLINE mln_alloc_t *owner_of(void *ptr, const char *call)
+static MLN_HOT_INLINE mln_alloc_t *named_pool(void *ptr, const char *call)
 {
     const mln_block_t *b = block_from_payload(ptr);
     uintptr_t link;
     if (((uintptr_t)ptr & (MLN_ALIGN - 1)) != 0 || block_is_free(b) ||
-        (link = (uintptr_t)b->link) < 4096 || (link & (MLN_ALIGN - 1)) != 0 ||
-        !mln_pool_is_live((const mln_alloc_t *)link) || link == (uintptr_t)ptr)
+        (link = (uintptr_t)b->link) < 4096 || (link & (MLN_ALIGN - 1)) != 0 || link == (uintptr_t)ptr)
         report_misuse(ptr, call);
     return (mln_alloc_t *)link;
+}
+
+/* The live pool that owns the block at `ptr`: named_pool, then its magic. */
+static MLN_HOT_INLINE mln_alloc_t *owner_of(void *ptr, const char *call)
+{
+    mln_alloc_t *pool = named_pool(ptr, call);
+    if (!mln_pool_is_live(pool))
+        report_misuse(ptr, call);
+    return pool;
+}
+
+/* mln_alloc_free for a block of a pool that is not served inline: a shared
+ * pool's, straight to its kind; or not a live pool's (misuse, reported). */
+static __attribute__((noinline)) void free_by_kind(void *ptr, mln_alloc_t *pool)
+{
+    if (!mln_pool_is_live(pool))
+        report_misuse(ptr, "mln_alloc_free");
+    mln_block_t *b = block_from_payload(ptr);
+    if (mln_pool_tracked(pool))
+        mln_track_free(pool, ptr, block_payload_size(b));
+    mln_pool_free_uncached(pool, b);
 }
 
 void mln_alloc_free(void *ptr)
@@ -119,7 +154,11 @@ void mln_alloc_free(void *ptr)
     if (ptr == NULL)
         return;
     MLN_TRACK_CORE_CALL();
-    mln_alloc_t *pool = owner_of(ptr, __func__);
+    mln_alloc_t *pool = named_pool(ptr, __func__);
+    if (__builtin_expect(!mln_pool_is_served_inline(pool), 0)) {
+        free_by_kind(ptr, pool);
+        return;
+    }
     mln_block_t *b = block_from_payload(ptr);
     if (mln_pool_tracked(pool))
         mln_track_free(pool, ptr, block_payload_size(b));

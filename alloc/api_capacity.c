@@ -65,7 +65,7 @@ mln_size_t mln_alloc_available_capacity(mln_alloc_t *pool)
     if (pool == NULL)
         return 0;
     MLN_TRACK_CORE_CALL();
-    if (pool->magic != MLN_POOL_MAGIC)
+    if (!mln_pool_is_live(pool))
         return 0;
     if (mln_pool_is_fixed(pool))
         return region_room(pool); /* a shared pool: the caller holds the lock */

@@ -36,7 +36,8 @@
 
 enum mln_journal_op {
     MLN_JOP_NONE = 0,    /* no multi-step operation under way */
-    MLN_JOP_DESTROY = 1  /* destroying sub-pool `subject`; `stage` says how far */
+    MLN_JOP_DESTROY = 1, /* destroying sub-pool `subject`; `stage` says how far */
+    MLN_JOP_FAILED = 2   /* none will ever be: the owner has failed (left dirty for good) */
 };
 
 typedef struct mln_journal {

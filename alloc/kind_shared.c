@@ -41,22 +41,47 @@ void mln_shared_leave(mln_alloc_t *pool)
 
 /* ---- the pool's own blocks: direct calls, under the caller's lock ---- */
 
-static mln_block_t *shared_alloc(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
+/* A block for the pool from its engine, in a step of its own (the cache
+ * had none). Out of line, as is recovery below: a cache hit, the commonest
+ * call, then runs with no frame. */
+static __attribute__((noinline)) mln_block_t *take_own(mln_alloc_t *pool, size_t block_bytes)
 {
-    (void)bytes;
-    if (!mln_shared_ready(pool))
-        return NULL;
-    mln_block_t *b = mln_shared_cache_pop(pool, block_bytes);
-    if (b != NULL)
-        return b;
-    b = mln_shared_take(pool, block_bytes, pool);
+    mln_block_t *b = mln_shared_take(pool, block_bytes, pool);
     mln_journal_step_done(&mln_shared_of(pool)->journal);
     return b;
 }
 
+static mln_block_t *shared_alloc(mln_alloc_t *pool, size_t bytes, size_t block_bytes);
+
+/* shared_alloc once a dead holder's work is repaired (NULL: the pool failed). */
+static __attribute__((noinline)) mln_block_t *alloc_recovering(mln_alloc_t *pool, size_t bytes,
+                                                               size_t block_bytes)
+{
+    return mln_shared_recover(pool) ? shared_alloc(pool, bytes, block_bytes) : NULL;
+}
+
+static mln_block_t *shared_alloc(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
+{
+    if (__builtin_expect(mln_journal_dirty(&mln_shared_of(pool)->journal), 0))
+        return alloc_recovering(pool, bytes, block_bytes);
+    mln_block_t *b = mln_shared_cache_pop(pool, block_bytes);
+    return b != NULL ? b : take_own(pool, block_bytes);
+}
+
+static void shared_free(mln_alloc_t *pool, mln_block_t *b);
+
+/* shared_free once a dead holder's work is repaired (nothing: the pool failed). */
+static __attribute__((noinline)) void free_recovering(mln_alloc_t *pool, mln_block_t *b)
+{
+    if (mln_shared_recover(pool))
+        shared_free(pool, b);
+}
+
 static void shared_free(mln_alloc_t *pool, mln_block_t *b)
 {
-    if (mln_shared_ready(pool) && !mln_shared_cache_push(pool, b))
+    if (__builtin_expect(mln_journal_dirty(&mln_shared_of(pool)->journal), 0))
+        free_recovering(pool, b);
+    else if (!mln_shared_cache_push(pool, b))
         mln_shared_give(pool, b);
 }
 

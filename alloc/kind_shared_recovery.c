@@ -95,6 +95,9 @@ bool mln_shared_recover(mln_alloc_t *pool)
         return true;
 failed:
     sh->failed = 1;
+    /* Dirty for good: every later call's one test of the journal
+     * (mln_shared_ready) then comes here, and is refused above. */
+    j->op = MLN_JOP_FAILED;
     return false;
 }
 

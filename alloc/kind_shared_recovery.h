@@ -21,7 +21,9 @@ bool mln_shared_recover(mln_alloc_t *pool);
 static inline bool mln_shared_ready(mln_alloc_t *pool)
 {
     struct mln_shared *sh = mln_shared_of(pool);
-    return !sh->failed && (!mln_journal_dirty(&sh->journal) || mln_shared_recover(pool));
+    /* A failed pool's journal stays dirty (mln_shared_recover), so that
+     * this one test also refuses it. */
+    return !mln_journal_dirty(&sh->journal) || mln_shared_recover(pool);
 }
 
 /* Destroy every sub-pool created by process `owner` (the caller holds the lock). */

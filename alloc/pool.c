@@ -133,7 +133,7 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
         handle->head = MLN_BLOCK_HEADER + MLN_POOL_STRUCT_BYTES; /* in use, never free */
         handle->link = pool;
     }
-    pool->magic = MLN_POOL_MAGIC;
+    pool->magic = kind->engine_direct ? MLN_POOL_MAGIC : MLN_POOL_MAGIC_KIND;
     pool->kind = kind;
     pool->kind_state = NULL;
     mln_engine_init(&pool->engine);

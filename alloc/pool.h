@@ -47,15 +47,24 @@ struct mln_pool_policy {
 
 struct mln_pool_kind;
 
-/* Every live pool carries this; a freed block's header must name such a pool. */
-#define MLN_POOL_MAGIC 0x6d6c6e70u /* "mlnp" */
+/*
+ * Every live pool carries one of these; a freed block's header must name
+ * such a pool. Which one says how the pool is served, so that the fast
+ * paths tell with the compare that checks the pool anyway: MLN_POOL_MAGIC
+ * for a pool whose small blocks the fast paths serve inline (its kind is
+ * engine_direct: the front cache, a bump); MLN_POOL_MAGIC_KIND for one
+ * whose every block goes through its kind (a shared pool), which then
+ * skips the inline paths it could not use.
+ */
+#define MLN_POOL_MAGIC 0x6d6c6e70u      /* "mlnp" */
+#define MLN_POOL_MAGIC_KIND 0x6d6c6e6bu /* "mlnk" */
 /* What a destroyed pool (and every pool that was below it) carries instead,
  * for as long as its memory is not reused: calls on it are refused. */
 #define MLN_POOL_DEAD 0x64656164u /* "dead" */
 
 struct mln_alloc_s {
     /* Read on every call: kept with the engine's hot fields in one line. */
-    uint32_t magic;                   /* MLN_POOL_MAGIC while the pool lives */
+    uint32_t magic;                   /* MLN_POOL_MAGIC or _KIND while the pool lives */
     uint8_t bump;                     /* when the fast path bumps: enum mln_pool_bump (in magic's padding on LP64) */
     const struct mln_pool_kind *kind; /* what its kind does differently */
     size_t large_block_bytes;  /* blocks above this get a span of their own */
@@ -134,6 +143,12 @@ static inline void *mln_pool_home(const mln_alloc_t *pool)
 
 /* Whether `pool` may be used: created, and neither it nor an ancestor destroyed. */
 static inline bool mln_pool_is_live(const mln_alloc_t *pool)
+{
+    return pool->magic == MLN_POOL_MAGIC || pool->magic == MLN_POOL_MAGIC_KIND;
+}
+
+/* Whether `pool` is live and its small blocks are served inline (pool_fast.h). */
+static inline bool mln_pool_is_served_inline(const mln_alloc_t *pool)
 {
     return pool->magic == MLN_POOL_MAGIC;
 }

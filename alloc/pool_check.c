@@ -25,7 +25,7 @@ const char *mln_pool_check_tree(const mln_alloc_t *pool)
 {
     const char *problem = mln_pool_check(pool, NULL);
     for (const mln_alloc_t *c = pool->first_child; problem == NULL && c != NULL; c = c->next_sibling) {
-        if (c->parent != pool || c->magic != MLN_POOL_MAGIC)
+        if (c->parent != pool || !mln_pool_is_live(c))
             return "a child pool does not name its parent";
         problem = mln_pool_check_tree(c);
     }
