@@ -133,6 +133,39 @@ mln_alloc_t *SharedPool(void **mutex) {
   return mln_alloc_shm_init(&attr);
 }
 
+// The hang guard: an alarm that fails the test instead of letting it hang,
+// saying where the master was and who held the pool's lock, so that a
+// deadlock can be told from a run slowed by a loaded machine.
+const char *volatile master_phase = "starting";
+mln_alloc_t *volatile guarded_pool = nullptr;
+
+void WriteText(const char *text) {
+  ssize_t ignored = write(2, text, std::strlen(text));
+  (void)ignored;
+}
+
+void OnHangGuard(int) {
+  char digits[24];
+  char *end = digits + sizeof digits - 1;
+  *end = '\0';
+  unsigned long holder = guarded_pool != nullptr ? probe_shared_holder(guarded_pool) : 0;
+  do *--end = static_cast<char>('0' + holder % 10);
+  while ((holder /= 10) != 0);
+  WriteText("shm_kill_test: the hang guard fired while ");
+  WriteText(master_phase);
+  WriteText("; the pool's lock holder: ");
+  WriteText(end);
+  WriteText(" (0: none)\n");
+  signal(SIGALRM, SIG_DFL);
+  raise(SIGALRM);
+}
+
+void ArmHangGuard(mln_alloc_t *pool, unsigned seconds) {
+  guarded_pool = pool;
+  signal(SIGALRM, OnHangGuard);
+  alarm(seconds);
+}
+
 // Kill `pid` and wait for it: whether it died of that SIGKILL.
 bool KillAndReap(pid_t pid) {
   kill(pid, SIGKILL);
@@ -143,6 +176,7 @@ bool KillAndReap(pid_t pid) {
 
 // Tell the workers to stop and wait for them: each must end cleanly.
 void StopSurvivors(const std::vector<pid_t> &workers) {
+  master_phase = "waiting for the survivors to stop";
   shared_state->stop = 1;
   for (pid_t pid : workers) {
     int status = 0;
@@ -185,7 +219,7 @@ TEST(ShmKill, RandomKillsNeverDeadlockOrCorrupt) {
 
   // A deadlock fails the test instead of hanging it (the long runs' master
   // re-arms this alarm after every kill).
-  alarm(kTimeLimitSeconds + 60);
+  ArmHangGuard(pool, kTimeLimitSeconds + 120);
   double start = Seconds();
   int kills = 0, kills_holding_lock = 0, bad_exits = 0;
   const int wanted = KillsWanted();
@@ -194,12 +228,15 @@ TEST(ShmKill, RandomKillsNeverDeadlockOrCorrupt) {
     usleep(rng() % 2000);
     size_t victim = rng() % workers.size();
     pid_t pid = workers[victim];
+    master_phase = "killing a worker";
     if (!KillAndReap(pid)) bad_exits++;
     if (probe_shared_holder(pool) == static_cast<unsigned long>(pid)) kills_holding_lock++;
     kills++;
     // Its sub-pools return to the pool; taking the lock repairs the pool
     // first if the worker died inside an operation.
+    master_phase = "reclaiming a dead worker's sub-pools";
     ASSERT_GE(mln_alloc_shm_reclaim(pool, static_cast<unsigned long>(pid)), 0);
+    master_phase = "starting a worker";
     workers[victim] = spawn();
     if (wanted > kKills) alarm(60);
   }
@@ -239,7 +276,7 @@ TEST(ShmKill, DirectUseSurvivesRandomKills) {
     return pid;
   };
   for (int w = 0; w < kWorkers; w++) workers.push_back(spawn(w));
-  alarm(kTimeLimitSeconds + 60);
+  ArmHangGuard(pool, kTimeLimitSeconds + 120);
   double start = Seconds();
   int kills = 0, bad_exits = 0;
   size_t may_lose = 0;  // bytes of the blocks killed workers had at risk, rounded up as a block
@@ -247,18 +284,21 @@ TEST(ShmKill, DirectUseSurvivesRandomKills) {
   while (kills < wanted && Seconds() - start < kTimeLimitSeconds) {
     usleep(rng() % 2000);
     size_t victim = rng() % workers.size();
+    master_phase = "killing a worker";
     if (!KillAndReap(workers[victim])) bad_exits++;
     kills++;
     if (shared_state->at_risk[victim] != 0) may_lose += shared_state->at_risk[victim] * 17 / 16 + 64;
     shared_state->at_risk[victim] = 0;
     // What the dead worker held goes back (the lock repairs the pool first
     // if it died inside an operation).
+    master_phase = "freeing a dead worker's blocks";
     ASSERT_EQ(mln_alloc_shm_mutex_lock(mutex), 0);
     for (void *volatile &slot : shared_state->direct[victim]) {
       if (slot != nullptr) mln_alloc_free(slot);
       slot = nullptr;
     }
     mln_alloc_shm_mutex_unlock(mutex);
+    master_phase = "starting a worker";
     workers[victim] = spawn(static_cast<int>(victim));
   }
   StopSurvivors(workers);
