@@ -147,9 +147,7 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
     pool->next_grow_bytes = policy->first_grow_bytes;
     pool->policy = policy;
     pool->large_block_bytes = policy->large_block_bytes;
-    pool->bump = !kind->engine_direct ? MLN_POOL_BUMP_NEVER
-                 : policy->bump_first ? MLN_POOL_BUMP_FIRST
-                                      : MLN_POOL_BUMP_IF_FRESH;
+    pool->bump_first = policy->bump_first;
     pool->owner_id = 0;
     pool->release_region = NULL;
     pool->in_shared_memory = parent != NULL && parent->in_shared_memory;

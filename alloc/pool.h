@@ -65,7 +65,7 @@ struct mln_pool_kind;
 struct mln_alloc_s {
     /* Read on every call: kept with the engine's hot fields in one line. */
     uint32_t magic;                   /* MLN_POOL_MAGIC or _KIND while the pool lives */
-    uint8_t bump;                     /* when the fast path bumps: enum mln_pool_bump (in magic's padding on LP64) */
+    bool bump_first;                  /* its policy's (in magic's padding on LP64) */
     const struct mln_pool_kind *kind; /* what its kind does differently */
     size_t large_block_bytes;  /* blocks above this get a span of their own */
     mln_engine_t engine;
@@ -101,19 +101,13 @@ struct mln_alloc_s {
 
 #define MLN_POOL_STRUCT_BYTES MLN_ALIGN_UP(sizeof(struct mln_alloc_s))
 
-/* When a small allocation the front cache misses is bumped off the
- * wilderness inline: by a number the fast path compares with one test. */
-enum mln_pool_bump {
-    MLN_POOL_BUMP_NEVER = 0,    /* the kind's blocks are not the engine's to take (engine_direct) */
-    MLN_POOL_BUMP_IF_FRESH = 1, /* only while the bins are empty: nothing freed waits for reuse */
-    MLN_POOL_BUMP_FIRST = 2     /* before reuse: the policy's bump_first */
-};
-
-/* Whether `pool` bumps the next small block off its wilderness, the front
- * cache having none: its bump setting above what the bins ask for. */
+/* Whether `pool` (served inline: its kind is engine_direct) bumps the next
+ * small block off its wilderness, the front cache having none: at once if
+ * its policy bumps first, else only while the bins are empty (nothing
+ * freed waits for reuse). */
 static inline bool mln_pool_bumps_now(const mln_alloc_t *pool)
 {
-    return pool->bump > (unsigned)(pool->engine.fl_bitmap != 0);
+    return pool->bump_first || pool->engine.fl_bitmap == 0;
 }
 
 /*

@@ -45,7 +45,7 @@ __attribute__((noinline)) mln_block_t *mln_pool_alloc_missed(mln_alloc_t *pool, 
     if (pool->kind->engine_direct && block_bytes != 0) {
         /* A pool that bumps first does so at every size (the fast path
          * bumps only the classes' sizes). */
-        if (pool->bump == MLN_POOL_BUMP_FIRST)
+        if (pool->bump_first)
             b = mln_engine_bump(&pool->engine, block_bytes, pool, true);
         if (b == NULL)
             b = mln_engine_alloc(&pool->engine, block_bytes, pool);

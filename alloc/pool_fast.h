@@ -94,6 +94,7 @@ static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_fast(mln_alloc_t *pool, size_t
     if (pool->front_cache.count[c] != 0) {
         b = mln_front_cache_take(&pool->front_cache, c, pool);
     } else {
+        MLN_ASSERT(pool->kind->engine_direct); /* the magic says so */
         mln_block_t *w = pool->engine.wild;
         /* The head word's flags (below MLN_ALIGN) cannot make it reach the
          * next multiple of MLN_ALIGN: compared whole, it says whether the
