@@ -62,7 +62,7 @@
  * the name it had when the cache was called the quick lists).
  */
 #ifndef MLN_ALLOC_QUICK_DEPTH
-#define MLN_ALLOC_QUICK_DEPTH 16
+#define MLN_ALLOC_QUICK_DEPTH 20
 #endif
 #define MLN_FRONT_CACHE_DEPTH ((unsigned)MLN_ALLOC_QUICK_DEPTH)
 /* Classes 0 .. the class of MLN_FRONT_CACHE_MAX (the first of its first-level bin). */
