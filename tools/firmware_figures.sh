@@ -80,7 +80,13 @@ for layer in engine pool kinds api base platform; do
   breakdown+="${breakdown:+, }$layer ${by_layer[$layer]}"
   layers_total=$((layers_total + by_layer[$layer]))
 done
-breakdown+=" (sum $layers_total, less $((layers_total - region_only)) of the stand-ins and padding)"
+# The sections' sum and the image's difference part by alignment, padding
+# and the stand-ins' own code, either way.
+if [ "$layers_total" -ge "$region_only" ]; then
+  breakdown+=" (sum $layers_total, $((layers_total - region_only)) more than the library's share: the stand-ins, alignment and padding)"
+else
+  breakdown+=" (sum $layers_total, $((region_only - layers_total)) less than the library's share: alignment, padding and the stand-ins)"
+fi
 echo "  by layer: $breakdown"
 image_text=$(arm-none-eabi-size "$out/examples/firmware/firmware_elf" | awk 'NR == 2 { print $1 }')
 echo "The examples/firmware image: $image_text bytes of text"

@@ -99,12 +99,14 @@ if firmware:
             any(len(r) != 2 or not re.search(r"\d", r[1]) for r in rows):
         fail("README: the firmware-figures block is not the script's 6-row table")
     layers = said(r"engine (\d+), pool (\d+), kinds (\d+), api (\d+), base (\d+), platform (\d+) "
-                  r"\(sum (\d+), less (\d+) of the stand-ins", "the firmware figures by layer", firmware)
+                  r"\(sum (\d+), (\d+) (more|less) than the library's share", "the firmware figures by layer",
+                  firmware)
     share = said(r"\| (\d+) bytes of text \+ data \|", "the region-only image's size", firmware)
-    if layers and share:
-        parts = [int(x) for x in layers]
+    if layers and share and layers[0] is not None:
+        parts = [int(x) for x in layers[:8]]
         expect("the sum of the layers", parts[6], sum(parts[:6]))
-        expect("the layers less the stand-ins", parts[6] - parts[7], share[0])
+        difference = parts[7] if layers[8] == "more" else -parts[7]
+        expect("the layers against the library's share", parts[6] - difference, share[0])
     overhead = said(r"(\d+) bytes \(header\), blocks aligned to (\d+), smallest block (\d+) bytes",
                     "the 32-bit per-allocation overhead", firmware)
     if overhead:
