@@ -36,10 +36,7 @@ static __attribute__((noinline)) void *alloc_by_kind(mln_alloc_t *pool, size_t s
 {
     if (!mln_pool_is_live(pool))
         mln_misuse("mln_alloc_m", MLN_MISUSE_NOT_LIVE);
-    size_t block_bytes = size <= MLN_FRONT_CACHE_MAX_REQUEST
-                             ? mln_front_cache_class_bytes[mln_front_cache_class_of_request(size)]
-                             : mln_engine_block_size(size);
-    mln_block_t *b = mln_pool_alloc_missed(pool, size, block_bytes);
+    mln_block_t *b = mln_pool_alloc_missed(pool, size, mln_front_cache_block_bytes(size));
     return b == NULL ? NULL : announce(pool, b, size);
 }
 
@@ -188,7 +185,7 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
     mln_block_t *b = block_from_payload(ptr);
     /* Rounded to its class, as mln_alloc_m does: a small block keeps a
      * size the front cache takes. */
-    size_t block_bytes = mln_front_cache_round(mln_engine_block_size(size));
+    size_t block_bytes = mln_front_cache_block_bytes(size);
     if (block_bytes == 0)
         return NULL;
     size_t before = block_size(b);

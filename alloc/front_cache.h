@@ -13,7 +13,7 @@
  * The classes are the engine's bins (engine.h): MLN_ALIGN bytes apart below
  * MLN_SMALL_LIMIT, then MLN_SL_COUNT per power of two. A request up to
  * MLN_FRONT_CACHE_MAX is rounded up to its class's size
- * (mln_front_cache_round) before anything serves it, so the blocks of a
+ * (mln_front_cache_block_bytes) before anything serves it, so the blocks of a
  * class are all one size, and a cached block is exactly what a request of
  * its class asks for. A block of any other size (one resized in place) is
  * never cached.
@@ -21,8 +21,9 @@
  * To the engine these blocks are still in use; they go back to it when a
  * list is full, and all of them at once before the pool takes a new span
  * (mln_pool_flush_front_cache), so cached memory never makes a pool grow.
- * There is no limit in bytes besides the depth (there was: checking it on
- * every free cost more than it saved, bench/peers and bench/memory).
+ * There is no limit in bytes besides the depth (there was one: checked on
+ * every free and allocation it cost instructions, and shallower lists
+ * hold less on a small heap than it let them: bench/peers, bench/memory).
  *
  * A pool's kind may turn the pool's own cache off (a depth of 0: nothing
  * is ever cached, so nothing is found) and keep one of its own
@@ -56,8 +57,9 @@
  * Depth of each list: the trade between speed and footprint (bench/memory
  * and bench/peers measure both). At most MLN_FRONT_CACHE_DEPTH blocks of a
  * class wait, so a pool holds at most that many of each class's size
- * (about 3 MiB over all 4 KiB of classes, far less in a pool that never
- * used them all: only blocks it freed are cached). A build may choose
+ * (about 1.9 MB over all 81 classes up to 4 KiB at the default depth, far
+ * less in a pool that never used them all: only blocks it freed are
+ * cached). A build may choose
  * another with -DMLN_ALLOC_QUICK_DEPTH=... (at most 255; the setting keeps
  * the name it had when the cache was called the quick lists).
  */
@@ -132,13 +134,13 @@ static inline size_t mln_front_cache_class_of_request(size_t bytes)
     return mln_front_cache_class_of_units[(bytes + MLN_BLOCK_HEADER + MLN_ALIGN - 1) >> MLN_ALIGN_LOG2];
 }
 
-/* The block size that serves a request of `block_bytes`: its class's size
- * up to MLN_FRONT_CACHE_MAX, else itself; 0 stays 0. */
-static inline size_t mln_front_cache_round(size_t block_bytes)
+/* The block size that serves a request of `bytes` payload bytes: its
+ * class's size up to MLN_FRONT_CACHE_MAX_REQUEST, else the engine's block
+ * size (mln_engine_block_size: 0 when not representable). */
+static inline size_t mln_front_cache_block_bytes(size_t bytes)
 {
-    if (block_bytes <= MLN_FRONT_CACHE_MAX)
-        (void)mln_front_cache_lookup(block_bytes, &block_bytes);
-    return block_bytes;
+    return bytes <= MLN_FRONT_CACHE_MAX_REQUEST ? mln_front_cache_class_bytes[mln_front_cache_class_of_request(bytes)]
+                                                : mln_engine_block_size(bytes);
 }
 
 /* The list a block of `size` bytes is cached in: NONE unless it is small

@@ -131,7 +131,7 @@ static MLN_HOT_INLINE void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b
  */
 static inline mln_block_t *mln_pool_alloc_uncached(mln_alloc_t *pool, size_t bytes)
 {
-    return mln_pool_alloc_missed(pool, bytes, mln_front_cache_round(mln_engine_block_size(bytes)));
+    return mln_pool_alloc_missed(pool, bytes, mln_front_cache_block_bytes(bytes));
 }
 
 static inline void mln_pool_free_uncached(mln_alloc_t *pool, mln_block_t *b)
