@@ -7,6 +7,9 @@
 #   ./tools/bench_counts.sh [workload ...]      (default: all of them)
 #   ./tools/bench_counts.sh --readme             all, and rewrite the README's
 #                                                count table (tools/bench_counts_table.py)
+#   MLN_BENCH_COPTS="-DMLN_ALLOC_QUICK_DEPTH=24" ./tools/bench_counts.sh mixed_small
+#                                                the library built with other settings
+#                                                (not with --readme: the table is the default's)
 #
 # Each figure is the difference of two runs, of N and 2N operations, divided
 # by N: set-up (filling the live set, loading libraries) cancels, and what
@@ -22,7 +25,13 @@ if [ "${1:-}" = --readme ]; then
 fi
 source tools/bench_packages.sh
 install_bench_packages
-./tools/bazel build -c opt //bench:peers >&2
+copts=()
+for copt in ${MLN_BENCH_COPTS:-}; do copts+=("--copt=$copt"); done
+if [ ${#copts[@]} -gt 0 ] && [ -n "$readme" ]; then
+  echo "bench_counts: --readme writes the default build's table; unset MLN_BENCH_COPTS" >&2
+  exit 2
+fi
+./tools/bazel build -c opt "${copts[@]}" //bench:peers >&2
 peers="$(./tools/bazel info -c opt bazel-bin 2>/dev/null)/bench/peers"
 
 # workload, then N (small: cachegrind runs some 50 times slower)
