@@ -36,8 +36,7 @@ static __attribute__((noinline)) void *alloc_by_kind(mln_alloc_t *pool, size_t s
 {
     if (!mln_pool_is_live(pool))
         mln_misuse("mln_alloc_m", MLN_MISUSE_NOT_LIVE);
-    mln_block_t *b = mln_pool_alloc_missed(pool, size, mln_front_cache_block_bytes(size));
-    return b == NULL ? NULL : announce(pool, b, size);
+    return alloc_missed(pool, size, mln_front_cache_block_bytes(size));
 }
 
 void mln_alloc_destroy(mln_alloc_t *pool)

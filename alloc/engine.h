@@ -220,8 +220,10 @@ static inline mln_block_t *mln_engine_bump(mln_engine_t *e, size_t block_bytes, 
                                            bool before_reuse)
 {
     mln_block_t *w = e->wild;
-    if ((e->fl_bitmap != 0 && !before_reuse) || w == NULL ||
-        block_size(w) < block_bytes + MLN_BLOCK_MIN)
+    /* The head word's flags (below MLN_ALIGN) cannot make it reach the next
+     * multiple of MLN_ALIGN: compared whole, unmasked, it says whether the
+     * wilderness keeps at least MLN_BLOCK_MIN after the block. */
+    if ((!before_reuse && e->fl_bitmap != 0) || w == NULL || w->head < block_bytes + MLN_BLOCK_MIN)
         return NULL;
     return mln_engine_carve(e, w, block_bytes, owner);
 }

@@ -48,11 +48,8 @@ static inline bool mln_shared_cache_push(mln_alloc_t *pool, mln_block_t *b)
 static inline mln_block_t *mln_shared_cache_pop(mln_alloc_t *pool, size_t block_bytes)
 {
     struct mln_shared *sh = mln_shared_of(pool);
-    if (block_bytes > MLN_FRONT_CACHE_MAX)
-        return NULL;
-    size_t class_bytes;
-    size_t c = mln_front_cache_lookup(block_bytes, &class_bytes);
-    if (class_bytes != block_bytes || sh->cache.count[c] == 0)
+    size_t c = mln_front_cache_class_of_block(block_bytes);
+    if (c == MLN_FRONT_CACHE_NONE || sh->cache.count[c] == 0) /* NONE's count is FULL, not 0 */
         return NULL;
     mln_journal_save(&sh->journal, &sh->cache.top[c]->link);
     mln_block_t *b = mln_front_cache_take(&sh->cache, c, pool);

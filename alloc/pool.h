@@ -101,15 +101,6 @@ struct mln_alloc_s {
 
 #define MLN_POOL_STRUCT_BYTES MLN_ALIGN_UP(sizeof(struct mln_alloc_s))
 
-/* Whether `pool` (served inline: its kind is engine_direct) bumps the next
- * small block off its wilderness, the front cache having none: at once if
- * its policy bumps first, else only while the bins are empty (nothing
- * freed waits for reuse). */
-static inline bool mln_pool_bumps_now(const mln_alloc_t *pool)
-{
-    return pool->bump_first || pool->engine.fl_bitmap == 0;
-}
-
 /*
  * Every pool handle is preceded by a block header whose link names the pool
  * itself, so that mln_alloc_free(pool) reads a header like any other and

@@ -90,19 +90,12 @@ static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_fast(mln_alloc_t *pool, size_t
     /* The capacity first, so that a capped pool takes nothing it must refuse. */
     if (__builtin_expect(in_use > pool->capacity_limit, 0))
         return NULL;
-    mln_block_t *b;
-    if (pool->front_cache.count[c] != 0) {
-        b = mln_front_cache_take(&pool->front_cache, c, pool);
-    } else {
-        MLN_ASSERT(pool->kind->engine_direct); /* the magic says so */
-        mln_block_t *w = pool->engine.wild;
-        /* The head word's flags (below MLN_ALIGN) cannot make it reach the
-         * next multiple of MLN_ALIGN: compared whole, it says whether the
-         * wilderness keeps at least MLN_BLOCK_MIN after the block. */
-        if (!mln_pool_bumps_now(pool) || w == NULL || w->head < class_bytes + MLN_BLOCK_MIN)
-            return NULL;
-        b = mln_engine_carve(&pool->engine, w, class_bytes, pool);
-    }
+    MLN_ASSERT(pool->kind->engine_direct); /* the magic says so: the engine's blocks are the pool's to take */
+    mln_block_t *b = pool->front_cache.count[c] != 0
+                         ? mln_front_cache_take(&pool->front_cache, c, pool)
+                         : mln_engine_bump(&pool->engine, class_bytes, pool, pool->bump_first);
+    if (b == NULL)
+        return NULL;
     mln_pool_count_allocation(pool, in_use);
     return b;
 }
