@@ -76,8 +76,10 @@ struct mln_alloc_s {
     /* Counters for mln_alloc_stats; blocks given to children count here too. */
     size_t bytes_in_use;   /* bytes of blocks handed out, headers included */
     /* Most bytes_in_use may become (mln_alloc_init_capacity), SIZE_MAX for
-     * no limit: beside bytes_in_use, so that the check costs one compare of
-     * fields the allocation touches anyway. Never below bytes_in_use. */
+     * no limit. Never below peak_bytes_in_use, the most bytes_in_use has
+     * been: so an allocation that stays below the peak needs no capacity
+     * check (pool_fast.h), and the peak's compare, needed anyway, is the
+     * capacity's first test. Beside bytes_in_use: one line for all three. */
     size_t capacity_limit;
     size_t peak_bytes_in_use;
     size_t allocations, frees, failures;

@@ -35,6 +35,7 @@ static inline bool mln_pool_over_capacity(const mln_alloc_t *pool, size_t block_
  */
 static inline void mln_pool_hand_out(mln_alloc_t *pool, size_t in_use)
 {
+    MLN_ASSERT(in_use <= pool->capacity_limit);
     pool->bytes_in_use = in_use;
     if (in_use > pool->peak_bytes_in_use)
         pool->peak_bytes_in_use = in_use;
@@ -71,11 +72,17 @@ mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t b
  * A used block of `bytes` payload bytes for `pool` the fast way, or NULL:
  * then mln_pool_alloc_missed(pool, bytes, *block_bytes) finds one (or
  * refuses). A small request (the commonest) finds its class in one load
- * and then, within the pool's capacity: the newest cached block of the
- * class; or a bump off the wilderness (exactly the class's size too),
- * while the pool fills a fresh span with nothing freed to reuse, or at
- * once in a pool whose policy bumps first. No call: the caller decides
- * how to call the slow half (mln_alloc_m, as a tail call).
+ * and then: the newest cached block of the class; or a bump off the
+ * wilderness (exactly the class's size too), while the pool fills a fresh
+ * span with nothing freed to reuse, or at once in a pool whose policy bumps
+ * first. No call: the caller decides how to call the slow half
+ * (mln_alloc_m, as a tail call).
+ *
+ * The capacity is checked only past the pool's peak: the peak never passes
+ * the capacity, so below it the peak's compare, needed anyway, does for
+ * both. A block taken past the capacity is put back exactly as it was
+ * (inline: no call, so no frame), and the slow half then refuses the
+ * request, counting the failure.
  */
 static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_fast(mln_alloc_t *pool, size_t bytes, size_t *block_bytes)
 {
@@ -86,17 +93,26 @@ static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_fast(mln_alloc_t *pool, size_t
     size_t c = mln_front_cache_class_of_request(bytes);
     size_t class_bytes = mln_front_cache_class_bytes[c];
     *block_bytes = class_bytes;
-    size_t in_use = pool->bytes_in_use + class_bytes;
-    /* The capacity first, so that a capped pool takes nothing it must refuse. */
-    if (__builtin_expect(in_use > pool->capacity_limit, 0))
-        return NULL;
     MLN_ASSERT(pool->kind->engine_direct); /* the magic says so: the engine's blocks are the pool's to take */
-    mln_block_t *b = pool->front_cache.count[c] != 0
-                         ? mln_front_cache_take(&pool->front_cache, c, pool)
-                         : mln_engine_bump(&pool->engine, class_bytes, pool, pool->bump_first);
+    bool cached = pool->front_cache.count[c] != 0;
+    mln_block_t *b = cached ? mln_front_cache_take(&pool->front_cache, c, pool)
+                            : mln_engine_bump(&pool->engine, class_bytes, pool, pool->bump_first);
     if (b == NULL)
         return NULL;
-    mln_pool_count_allocation(pool, in_use);
+    size_t in_use = pool->bytes_in_use + class_bytes;
+    MLN_ASSERT(pool->peak_bytes_in_use <= pool->capacity_limit);
+    if (__builtin_expect(in_use > pool->peak_bytes_in_use, 0)) {
+        if (__builtin_expect(in_use > pool->capacity_limit, 0)) {
+            if (cached) /* it came off its list: back on top, as it was */
+                (void)mln_front_cache_push(&pool->front_cache, b, class_bytes, pool);
+            else
+                mln_engine_uncarve(&pool->engine, b);
+            return NULL;
+        }
+        pool->peak_bytes_in_use = in_use;
+    }
+    pool->allocations++;
+    pool->bytes_in_use = in_use;
     return b;
 }
 

@@ -282,6 +282,67 @@ TEST(Capacity, ZeroMeansNoLimit) {
   mln_alloc_destroy(plain);
 }
 
+// Below its peak a pool skips the capacity's compare; the first allocation
+// past the capacity has then already taken its block, from the front cache
+// or off the wilderness, and must put it back exactly where it was.
+TEST(Capacity, ARefusedCachedBlockStaysOnTopOfItsList) {
+  const size_t small = BlockBytes(100);
+  mln_alloc_t *pool = mln_alloc_init_capacity(nullptr, small + BlockBytes(2000));
+  ASSERT_NE(pool, nullptr);
+  void *first = mln_alloc_m(pool, 100);
+  void *second = mln_alloc_m(pool, 100);
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  mln_alloc_free(first);
+  mln_alloc_free(second);  // cached: `second` on top, then `first`
+  void *big = mln_alloc_m(pool, 2000);
+  ASSERT_NE(big, nullptr);
+  EXPECT_EQ(mln_alloc_m(pool, 100), second);  // a new peak, exactly the capacity
+  struct mln_alloc_stats_s before = Stats(pool);
+  EXPECT_EQ(before.bytes_in_use, before.capacity_limit);
+  EXPECT_EQ(mln_alloc_m(pool, 100), nullptr);  // `first` was taken, then put back
+  struct mln_alloc_stats_s after = Stats(pool);
+  EXPECT_EQ(after.failures, before.failures + 1);
+  EXPECT_EQ(after.allocations, before.allocations);
+  EXPECT_EQ(after.bytes_in_use, before.bytes_in_use);
+  EXPECT_EQ(after.peak_bytes_in_use, before.peak_bytes_in_use);
+  EXPECT_EQ(mln_alloc_check(pool), 0);
+  mln_alloc_free(big);
+  EXPECT_EQ(mln_alloc_m(pool, 100), first);  // still cached, still on top
+  EXPECT_EQ(mln_alloc_check(pool), 0);
+  mln_alloc_destroy(pool);
+}
+
+TEST(Capacity, ARefusedBumpLeavesTheWildernessAsItWas) {
+  mln_alloc_t *root = mln_alloc_init(nullptr);
+  // A child bumps first; a large block takes a span of its own, so the
+  // child reaches its capacity while its home span's wilderness still has
+  // room: the allocation past the capacity bumps, then must unbump.
+  mln_alloc_t *child = mln_alloc_init_capacity(root, 80 * KiB);
+  ASSERT_NE(child, nullptr);
+  void *large = mln_alloc_m(child, 66 * KiB);
+  ASSERT_NE(large, nullptr);
+  const size_t small = BlockBytes(100);
+  std::vector<void *> blocks = Fill(child, 100);
+  ASSERT_GE(blocks.size(), 2u);
+  for (size_t i = 1; i < blocks.size(); i++)  // bumped, one after another
+    ASSERT_EQ(static_cast<char *>(blocks[i]), static_cast<char *>(blocks[i - 1]) + small);
+  struct mln_alloc_stats_s s = Stats(child);
+  EXPECT_EQ(s.failures, 1u);
+  EXPECT_EQ(s.allocations, blocks.size() + 1);
+  EXPECT_EQ(s.peak_bytes_in_use, s.bytes_in_use);
+  EXPECT_GT(s.largest_free, small);  // the refusal was the capacity's, not the span's
+  EXPECT_EQ(mln_alloc_check(child), 0);
+  // What the capacity still allows comes from where the refused block was.
+  size_t left = s.capacity_limit - s.bytes_in_use;
+  ASSERT_GE(left, probe_block_min());
+  void *last = mln_alloc_m(child, left - probe_block_header());
+  EXPECT_EQ(static_cast<char *>(last), static_cast<char *>(blocks.back()) + small);
+  EXPECT_EQ(Stats(child).bytes_in_use, s.capacity_limit);
+  EXPECT_EQ(mln_alloc_check(child), 0);
+  mln_alloc_destroy(root);
+}
+
 TEST(Capacity, TinyCapacityRefusesEverythingCleanly) {
   mln_alloc_t *pool = mln_alloc_init_capacity(nullptr, 1);
   ASSERT_NE(pool, nullptr);
