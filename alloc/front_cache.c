@@ -109,13 +109,12 @@ const uint16_t mln_front_cache_class_bytes[CLASS_TABLE_LENGTH] = {CLASS_ENTRIES}
 
 const char *mln_front_cache_check(const mln_front_cache_t *q, const void *pool, size_t *cached_bytes)
 {
-    if (q->depth > MLN_FRONT_CACHE_DEPTH)
-        return "front cache deeper than its build allows";
     for (size_t c = 0; c < MLN_FRONT_CACHE_CLASSES; c++) {
-        if (q->count[c] > q->depth)
-            return "front cache list over its depth";
+        if (q->count[c] < MLN_FRONT_CACHE_EMPTY)
+            return "front cache list count below empty";
+        unsigned held = mln_front_cache_held(q, c); /* at most the depth: 255 is full */
         mln_block_t *b = q->top[c];
-        for (unsigned n = 0; n < q->count[c]; n++, b = *mln_front_cache_next_slot(b)) {
+        for (unsigned n = 0; n < held; n++, b = *mln_front_cache_next_slot(b)) {
             if (b == NULL || block_is_free(b) || b->link != mln_front_cache_mark(pool) ||
                 mln_front_cache_class_of_block(block_size(b)) != c)
                 return "front cache holds a block it should not";

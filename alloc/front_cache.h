@@ -25,11 +25,16 @@
  * every free and allocation it cost instructions, and shallower lists
  * hold less on a small heap than it let them: bench/peers, bench/memory).
  *
- * A pool's kind may turn the pool's own cache off (a depth of 0: nothing
- * is ever cached, so nothing is found) and keep one of its own
- * instead: shared pools do (kind_shared_journal.c), since every change to
- * their blocks is journaled and must first check whether a process died
- * mid-operation, which the inline paths do not.
+ * Only the inline paths (pool_fast.h) use a pool's own cache. A kind whose
+ * blocks they do not serve may keep a cache of its own instead: shared
+ * pools do (kind_shared_journal.c), since every change to their blocks is
+ * journaled and must first check whether a process died mid-operation,
+ * which the inline paths do not.
+ *
+ * A list's count is kept biased, so that the hot tests are one instruction
+ * on a byte in memory: MLN_FRONT_CACHE_EMPTY plus the blocks held, so that
+ * a full list is 255 and a push that overflows the byte (to 0) is the full
+ * test itself; an empty one is MLN_FRONT_CACHE_EMPTY.
  */
 #ifndef MLN_ALLOC_FRONT_CACHE_H
 #define MLN_ALLOC_FRONT_CACHE_H
@@ -73,30 +78,40 @@ _Static_assert(MLN_ALLOC_QUICK_DEPTH <= 255, "list depths are counted in a byte"
 _Static_assert(MLN_FRONT_CACHE_MAX >= MLN_SMALL_LIMIT && MLN_FRONT_CACHE_MAX < MLN_BIN_LIMIT,
                "the cached sizes are classes of the engine");
 /* No class: of a request past MLN_FRONT_CACHE_MAX, and of a block that is
- * not exactly a class's size. Its list counts as always full, so that a
- * push of such a block fails with no test of its own; nothing pops it. */
+ * not exactly a class's size. Its list is always full, so that a push of
+ * such a block fails with no test of its own; nothing pops it. */
 #define MLN_FRONT_CACHE_NONE ((size_t)MLN_FRONT_CACHE_CLASSES)
+/* A list's biased count when full, and when empty (see above). */
 #define MLN_FRONT_CACHE_FULL 255u
+#define MLN_FRONT_CACHE_EMPTY (MLN_FRONT_CACHE_FULL - MLN_FRONT_CACHE_DEPTH)
 
 typedef struct mln_front_cache {
-    /* Blocks cached per class, and for NONE always MLN_FRONT_CACHE_FULL.
-     * Small, so that creating a pool (a request's child) is cheap: the
-     * tops are read only while their count is not 0, never initialised. */
+    /* MLN_FRONT_CACHE_EMPTY plus the blocks cached, per class; for NONE
+     * always MLN_FRONT_CACHE_FULL. Small, so that creating a pool (a
+     * request's child) is cheap: the tops are read only while their list
+     * holds a block, never initialised. */
     uint8_t count[MLN_FRONT_CACHE_CLASSES + 1];
-    uint8_t depth; /* most blocks per list: MLN_FRONT_CACHE_DEPTH, or 0 (off) */
     mln_block_t *top[MLN_FRONT_CACHE_CLASSES]; /* the newest cached block; the next in its first payload word */
 } mln_front_cache_t;
 
-_Static_assert(MLN_ALLOC_QUICK_DEPTH < MLN_FRONT_CACHE_FULL, "NONE's list is fuller than any");
-
-/* An empty cache whose lists hold up to `depth` blocks each (0: off, nothing is ever cached). */
-static inline void mln_front_cache_init(mln_front_cache_t *q, unsigned depth)
+/* An empty cache. */
+static inline void mln_front_cache_init(mln_front_cache_t *q)
 {
-    MLN_ASSERT(depth <= MLN_FRONT_CACHE_DEPTH);
-    q->depth = (uint8_t)depth;
     for (size_t i = 0; i < MLN_FRONT_CACHE_CLASSES; i++)
-        q->count[i] = 0;
+        q->count[i] = MLN_FRONT_CACHE_EMPTY;
     q->count[MLN_FRONT_CACHE_NONE] = MLN_FRONT_CACHE_FULL;
+}
+
+/* How many blocks the list of class `c` holds (NONE's: as full as any). */
+static inline unsigned mln_front_cache_held(const mln_front_cache_t *q, size_t c)
+{
+    return (unsigned)q->count[c] - MLN_FRONT_CACHE_EMPTY;
+}
+
+/* Whether the list of class `c` (not NONE) holds a block: one compare. */
+static inline bool mln_front_cache_holds(const mln_front_cache_t *q, size_t c)
+{
+    return q->count[c] != MLN_FRONT_CACHE_EMPTY;
 }
 
 /*
@@ -155,7 +170,7 @@ static inline size_t mln_front_cache_class_of_block(size_t size)
 static inline size_t mln_front_cache_largest(const mln_front_cache_t *q)
 {
     for (size_t c = MLN_FRONT_CACHE_CLASSES; c-- > 0;)
-        if (q->count[c] != 0)
+        if (mln_front_cache_holds(q, c))
             return mln_front_cache_class_bytes[c];
     return 0;
 }
@@ -185,9 +200,11 @@ static inline void *mln_front_cache_mark(const void *pool)
 static inline bool mln_front_cache_push(mln_front_cache_t *q, mln_block_t *b, size_t size, const void *pool)
 {
     size_t c = mln_front_cache_class_of_block(size);
-    if (q->count[c] >= q->depth)
+    /* Full is 255: its increment wraps to 0, the one test (then undone). */
+    if (__builtin_expect(++q->count[c] == 0, 0)) {
+        q->count[c] = MLN_FRONT_CACHE_FULL;
         return false;
-    q->count[c]++;
+    }
     b->link = mln_front_cache_mark(pool);
     *mln_front_cache_next_slot(b) = q->top[c];
     q->top[c] = b;
@@ -197,7 +214,7 @@ static inline bool mln_front_cache_push(mln_front_cache_t *q, mln_block_t *b, si
 /* The top block of class `c` (which holds one), handed back owned by `pool`. */
 static inline mln_block_t *mln_front_cache_take(mln_front_cache_t *q, size_t c, void *pool)
 {
-    MLN_ASSERT(c < MLN_FRONT_CACHE_CLASSES && q->count[c] != 0);
+    MLN_ASSERT(c < MLN_FRONT_CACHE_CLASSES && mln_front_cache_holds(q, c));
     mln_block_t *b = q->top[c];
     q->top[c] = *mln_front_cache_next_slot(b);
     q->count[c]--;
@@ -214,7 +231,7 @@ static inline mln_block_t *mln_front_cache_take(mln_front_cache_t *q, size_t c, 
 static inline bool mln_front_cache_next_class(const mln_front_cache_t *q, size_t *c)
 {
     for (; *c < MLN_FRONT_CACHE_CLASSES; ++*c)
-        if (q->count[*c] != 0)
+        if (mln_front_cache_holds(q, *c))
             return true;
     return false;
 }

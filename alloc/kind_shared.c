@@ -182,12 +182,11 @@ mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_
     mln_journal_init(&sh->journal);
     pool->kind_state = sh;
     pool->in_shared_memory = true;
-    /* The pool's own front cache is off, its inline paths being
-     * unjournaled; the kind keeps one that is (kind_shared_journal.c),
-     * emptied whenever the engine has no block, so that it never makes
-     * the pool refuse. */
-    mln_front_cache_init(&pool->front_cache, 0);
-    mln_front_cache_init(&sh->cache, MLN_FRONT_CACHE_DEPTH);
+    /* The pool's own front cache stays empty: its magic keeps the inline
+     * paths, which are unjournaled, away. The kind keeps a cache that is
+     * journaled (kind_shared_journal.c), emptied whenever the engine has no
+     * block, so that it never makes the pool refuse. */
+    mln_front_cache_init(&sh->cache);
     pool->cache = &sh->cache;
     return pool;
 }

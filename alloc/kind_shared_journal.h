@@ -49,7 +49,7 @@ static inline mln_block_t *mln_shared_cache_pop(mln_alloc_t *pool, size_t block_
 {
     struct mln_shared *sh = mln_shared_of(pool);
     size_t c = mln_front_cache_class_of_block(block_bytes);
-    if (c == MLN_FRONT_CACHE_NONE || sh->cache.count[c] == 0) /* NONE's count is FULL, not 0 */
+    if (c == MLN_FRONT_CACHE_NONE || !mln_front_cache_holds(&sh->cache, c)) /* NONE's count is FULL, not empty */
         return NULL;
     mln_journal_save(&sh->journal, &sh->cache.top[c]->link);
     mln_block_t *b = mln_front_cache_take(&sh->cache, c, pool);

@@ -80,7 +80,7 @@ bool mln_shared_recover(mln_alloc_t *pool)
     mln_journal_step_done(j); /* only now: a death before this recovers again */
     /* The cache's lists may be torn: they start empty, and every block
      * marked as cached goes back to the engine. */
-    mln_front_cache_init(&sh->cache, sh->cache.depth);
+    mln_front_cache_init(&sh->cache);
     free_tagged(pool, mln_front_cache_mark(pool));
     if (j->op == MLN_JOP_DESTROY) {
         mln_alloc_t *child = (mln_alloc_t *)j->subject;

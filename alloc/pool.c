@@ -137,7 +137,7 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
     pool->kind = kind;
     pool->kind_state = NULL;
     mln_engine_init(&pool->engine);
-    mln_front_cache_init(&pool->front_cache, MLN_FRONT_CACHE_DEPTH);
+    mln_front_cache_init(&pool->front_cache);
     pool->cache = &pool->front_cache;
     pool->parent = parent;
     pool->first_child = NULL;

@@ -94,7 +94,7 @@ static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_fast(mln_alloc_t *pool, size_t
     size_t class_bytes = mln_front_cache_class_bytes[c];
     *block_bytes = class_bytes;
     MLN_ASSERT(pool->kind->engine_direct); /* the magic says so: the engine's blocks are the pool's to take */
-    bool cached = pool->front_cache.count[c] != 0;
+    bool cached = mln_front_cache_holds(&pool->front_cache, c);
     mln_block_t *b = cached ? mln_front_cache_take(&pool->front_cache, c, pool)
                             : mln_engine_bump(&pool->engine, class_bytes, pool, pool->bump_first);
     if (b == NULL)
