@@ -94,32 +94,32 @@ static __attribute__((noinline, cold, noreturn)) void report_misuse(const void *
     uintptr_t link = (uintptr_t)b->link;
     if (block_is_free(b) || link == (uintptr_t)MLN_ENGINE_LINK_FREED)
         mln_misuse(call, MLN_MISUSE_DOUBLE_FREE);
+    if (link == (uintptr_t)mln_pool_handle_tag(ptr))
+        mln_misuse(call, MLN_MISUSE_POOL_HANDLE); /* the header names the pointer itself */
     const mln_alloc_t *pool = (const mln_alloc_t *)(link & ~(uintptr_t)1);
     /* Addresses below 4 KiB are never a pool: do not even read them. */
     if (link < 4096 || ((uintptr_t)pool & (MLN_ALIGN - 1)) != 0)
         mln_misuse(call, MLN_MISUSE_FOREIGN);
     if (!mln_pool_is_live(pool))
         mln_misuse(call, pool->magic == MLN_POOL_DEAD ? MLN_MISUSE_DEAD_POOL : MLN_MISUSE_FOREIGN);
-    if (link & 1u)
-        mln_misuse(call, MLN_MISUSE_DOUBLE_FREE); /* sitting in the pool's front cache */
-    mln_misuse(call, MLN_MISUSE_POOL_HANDLE);     /* the header names the pointer itself */
+    /* The last test named_pool and owner_of make, all others passed. */
+    mln_misuse(call, MLN_MISUSE_DOUBLE_FREE); /* marked: sitting in the pool's front cache */
 }
 
 /*
  * The pool named by the header of the block at `ptr`, after checking that
  * the header is one of ours and in use: aligned, not free, naming an
- * aligned address (with the front cache's mark clear) that is not `ptr`
- * itself (a pool handle's header names the handle: see
- * mln_pool_handle_offset). Whether that is a live pool is the caller's
- * next compare (the magic also says how the pool is served). One chain
- * of compares, inline; misuse goes out of line to find its message.
+ * aligned address (not a cached block's mark, nor a pool handle's tag:
+ * mln_pool_handle_tag). Whether that is a live pool is the caller's next
+ * compare (the magic also says how the pool is served). One chain of
+ * compares, inline; misuse goes out of line to find its message.
  */
 static MLN_HOT_INLINE mln_alloc_t *named_pool(void *ptr, const char *call)
 {
     const mln_block_t *b = block_from_payload(ptr);
     uintptr_t link;
     if (((uintptr_t)ptr & (MLN_ALIGN - 1)) != 0 || block_is_free(b) ||
-        (link = (uintptr_t)b->link) < 4096 || (link & (MLN_ALIGN - 1)) != 0 || link == (uintptr_t)ptr)
+        (link = (uintptr_t)b->link) < 4096 || (link & (MLN_ALIGN - 1)) != 0)
         report_misuse(ptr, call);
     return (mln_alloc_t *)link;
 }

@@ -8,13 +8,14 @@
 
 #include "alloc/kind_shared_journal.h"
 
-/* Free every used block of the region tagged with `tag`. O(blocks). */
+/* Free every used block of the region tagged with `tag` (a sub-pool's home
+ * too: its tag is the sub-pool's handle tag, mln_pool_handle_tag). O(blocks). */
 static void free_tagged(mln_alloc_t *pool, const void *tag)
 {
     mln_span_t *span = pool->engine.spans; /* a shared pool has exactly one */
     mln_block_t *b = mln_span_first_block(span);
     while (!block_is_sentinel(b)) {
-        if (block_is_free(b) || b->link != tag) {
+        if (block_is_free(b) || mln_pool_named_by(b->link) != tag) {
             b = block_next(b);
             continue;
         }
@@ -37,8 +38,9 @@ static bool inside_region(const mln_alloc_t *pool, const void *p)
 static bool tag_ok(const void *ctx, const void *tag)
 {
     const mln_alloc_t *pool = ctx;
+    const mln_alloc_t *named = mln_pool_named_by(tag); /* a sub-pool's home: its handle's tag */
     return tag == pool || tag == mln_front_cache_mark(pool) ||
-           (inside_region(pool, tag) && ((const mln_alloc_t *)tag)->parent == pool);
+           (inside_region(pool, named) && named->parent == pool);
 }
 
 static const char *check_children(const mln_alloc_t *pool)
@@ -50,7 +52,7 @@ static const char *check_children(const mln_alloc_t *pool)
             return "sub-pool list loops";
         if (!inside_region(pool, c) || c->parent != pool || c->prev_sibling != prev)
             return "sub-pool list is broken";
-        if (block_from_payload(c)->link != c || block_is_free(block_from_payload(c)))
+        if (block_from_payload(c)->link != mln_pool_handle_tag(c) || block_is_free(block_from_payload(c)))
             return "sub-pool's home block is not its own";
     }
     return NULL;

@@ -131,7 +131,7 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
     if (parent == NULL) {
         mln_block_t *handle = block_from_payload(pool);
         handle->head = MLN_BLOCK_HEADER + MLN_POOL_STRUCT_BYTES; /* in use, never free */
-        handle->link = pool;
+        handle->link = mln_pool_handle_tag(pool);
     }
     pool->magic = kind->engine_direct ? MLN_POOL_MAGIC : MLN_POOL_MAGIC_KIND;
     pool->kind = kind;

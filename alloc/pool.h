@@ -104,15 +104,38 @@ struct mln_alloc_s {
 #define MLN_POOL_STRUCT_BYTES MLN_ALIGN_UP(sizeof(struct mln_alloc_s))
 
 /*
- * Every pool handle is preceded by a block header whose link names the pool
- * itself, so that mln_alloc_free(pool) reads a header like any other and
- * recognises a pool. A child's home is a block of its parent and has one;
- * a pool at the start of memory of its own (a root, region or shared pool)
- * gets one written before it: its handle sits this many bytes in.
+ * Every pool handle is preceded by a block header whose link is the handle's
+ * tag (mln_pool_handle_tag), so that mln_alloc_free(pool) reads a header
+ * like any other and recognises a pool. A child's home is a block of its
+ * parent and has one; a pool at the start of memory of its own (a root,
+ * region or shared pool) gets one written before it: its handle sits this
+ * many bytes in.
  */
 static inline size_t mln_pool_handle_offset(const mln_alloc_t *parent)
 {
     return parent == NULL ? MLN_BLOCK_HEADER : 0;
+}
+
+/*
+ * The link of the header before the handle of `pool`: the handle with bit 1
+ * set. No block's owner looks like it (pools are aligned, and a cached
+ * block's mark is bit 0), so mln_alloc_free(pool) fails the alignment test
+ * every free makes anyway and is told apart only then (api.c); to its
+ * parent's checks it still names the pool whose home the block is.
+ */
+#define MLN_POOL_HANDLE_BIT ((uintptr_t)2)
+_Static_assert(MLN_POOL_HANDLE_BIT < MLN_ALIGN, "a handle's tag is not an aligned address");
+
+static inline void *mln_pool_handle_tag(const void *handle)
+{
+    return (void *)((uintptr_t)handle | MLN_POOL_HANDLE_BIT);
+}
+
+/* The pool a block's link names, a handle's tag included (any other mark
+ * kept: a cached block's link stays unlike any pool). */
+static inline const mln_alloc_t *mln_pool_named_by(const void *link)
+{
+    return (const mln_alloc_t *)((uintptr_t)link & ~MLN_POOL_HANDLE_BIT);
 }
 
 /* The handle of the pool set up at `home` (below `parent`, or NULL): the
@@ -285,7 +308,7 @@ static inline void mln_pool_hide(const mln_alloc_t *pool, void *mem, size_t byte
 static inline bool mln_pool_is_owner(const mln_alloc_t *pool, const void *tag)
 {
     return tag == pool || tag == mln_front_cache_mark(pool) ||
-           (tag != NULL && ((const mln_alloc_t *)tag)->parent == pool);
+           (tag != NULL && mln_pool_named_by(tag)->parent == pool); /* a child's span or home */
 }
 
 /* Integrity walk of `pool` and every descendant: NULL when clean, else a message. */
