@@ -5,7 +5,7 @@
  *
  * The limit is a field of the pool (capacity_limit, SIZE_MAX for none). It
  * is enforced where blocks are handed out (pool_fast.h: one compare of the
- * bytes in use against it, past the pool's peak only) and respected when a capped pool takes a span
+ * bytes in use against it) and respected when a capped pool takes a span
  * (pool.c: no larger than its remaining capacity can fill). A child's spans
  * are blocks of its parent, so they count against the parent's capacity
  * with no extra work: a child can never take a capped ancestor past it.

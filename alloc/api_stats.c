@@ -17,7 +17,7 @@ int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats)
         return -1;
     if (!mln_pool_used_bytes(pool, &stats->bytes_in_use))
         return -1;
-    stats->peak_bytes_in_use = pool->peak_bytes_in_use;
+    stats->peak_bytes_in_use = mln_pool_peak(pool);
     stats->bytes_held = mln_pool_held_bytes(pool);
     /* A block in the front cache is free to the caller, and the engine's
      * once the pool flushes the cache, as it does before it would grow. */

@@ -208,20 +208,6 @@ static inline mln_block_t *mln_engine_carve(mln_engine_t *e, mln_block_t *w, siz
 }
 
 /*
- * Undo mln_engine_carve of `b`, the last block carved: it is the wilderness
- * again, with the head word it had (its size and MLN_FREE from what was left,
- * MLN_FIRST from `b`, which kept it). For a bump its taker must refuse
- * (pool_fast.h), inline so that refusing calls nothing. O(1).
- */
-static inline void mln_engine_uncarve(mln_engine_t *e, mln_block_t *b)
-{
-    mln_block_t *left = e->wild;
-    MLN_ASSERT((char *)left == (char *)b + block_size(b) && block_is_free(left) && !block_is_first(left));
-    b->head = (left->head + block_size(b)) | (b->head & MLN_FIRST);
-    e->wild = b;
-}
-
-/*
  * A block of exactly `block_bytes` bumped off the wilderness, or NULL (then
  * mln_engine_alloc). Without `before_reuse`, only while the bins are empty
  * (a fresh span being filled, nothing freed to reuse first): what

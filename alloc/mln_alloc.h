@@ -471,9 +471,7 @@ void mln_alloc_free(void *ptr);
  * before a pool reaches its capacity.
  *
  * Complexity, failures and threads: as mln_alloc_init. The limit costs an
- * allocation nothing while the pool's bytes in use stay below their peak,
- * and one compare when they reach a new peak, whether the pool has a limit
- * or not.
+ * allocation one compare, whether the pool has one or not.
  */
 mln_alloc_t *mln_alloc_init_capacity(mln_alloc_t *parent, mln_size_t capacity);
 

@@ -76,11 +76,11 @@ struct mln_alloc_s {
     /* Counters for mln_alloc_stats; blocks given to children count here too. */
     size_t bytes_in_use;   /* bytes of blocks handed out, headers included */
     /* Most bytes_in_use may become (mln_alloc_init_capacity), SIZE_MAX for
-     * no limit. Never below peak_bytes_in_use, the most bytes_in_use has
-     * been: so an allocation that stays below the peak needs no capacity
-     * check (pool_fast.h), and the peak's compare, needed anyway, is the
-     * capacity's first test. Beside bytes_in_use: one line for all three. */
+     * no limit: beside bytes_in_use, so that the check costs one compare of
+     * fields the allocation touches anyway. Never below bytes_in_use. */
     size_t capacity_limit;
+    /* The most bytes_in_use had before it last went down: the peak is the
+     * larger of this and bytes_in_use (mln_pool_peak). */
     size_t peak_bytes_in_use;
     size_t allocations, frees, failures;
     mln_alloc_t *parent; /* source of spans; NULL: the platform or a fixed region */
@@ -143,6 +143,27 @@ static inline const mln_alloc_t *mln_pool_named_by(const void *link)
 static inline mln_alloc_t *mln_pool_at_home(void *home, const mln_alloc_t *parent)
 {
     return (mln_alloc_t *)(void *)((char *)home + mln_pool_handle_offset(parent));
+}
+
+/*
+ * The peak is kept lazily: bytes_in_use peaks just before it goes down, so
+ * that is when the peak is updated (mln_pool_fold_peak), and the peak is
+ * the larger of the field and bytes_in_use (mln_pool_peak). An allocation
+ * then only adds: no compare of the peak where blocks are handed out, the
+ * busiest place, and none that a growing pool (a request's, a burst's)
+ * would find hard to predict. A free compares, and in a steady state
+ * almost never finds a new peak.
+ */
+static inline void mln_pool_fold_peak(mln_alloc_t *pool)
+{
+    if (pool->bytes_in_use > pool->peak_bytes_in_use)
+        pool->peak_bytes_in_use = pool->bytes_in_use;
+}
+
+/* The most bytes `pool` has had in use. */
+static inline size_t mln_pool_peak(const mln_alloc_t *pool)
+{
+    return pool->bytes_in_use > pool->peak_bytes_in_use ? pool->bytes_in_use : pool->peak_bytes_in_use;
 }
 
 /* Start of the memory `pool` was set up in (home_bytes long). */

@@ -5,8 +5,8 @@
 #include "alloc/pool_fast.h"
 
 /* A block taken for `pool` past its capacity goes back, uncounted: rare, so
- * out of line, and to the kind (the fast path puts its own blocks back
- * itself: pool_fast.h). */
+ * out of line, and to the kind (the front cache's blocks never get here:
+ * their size is checked before they are taken). */
 static __attribute__((noinline, cold)) void refuse(mln_alloc_t *pool, mln_block_t *b)
 {
     pool->kind->free(pool, b);

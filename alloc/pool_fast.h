@@ -29,29 +29,30 @@ static inline bool mln_pool_over_capacity(const mln_alloc_t *pool, size_t block_
 }
 
 /*
- * A block is now in use and `pool` has `in_use` bytes in use: update the
- * pool's figures. Every path that hands a block out ends here, so the
- * figures cannot miss one.
+ * `pool` now has `in_use` bytes in use, more or less than before (a block
+ * resized in place). Every path that hands a block out, or resizes one,
+ * ends here or in mln_pool_count_allocation, so the figures miss none.
  */
 static inline void mln_pool_hand_out(mln_alloc_t *pool, size_t in_use)
 {
     MLN_ASSERT(in_use <= pool->capacity_limit);
+    mln_pool_fold_peak(pool);
     pool->bytes_in_use = in_use;
-    if (in_use > pool->peak_bytes_in_use)
-        pool->peak_bytes_in_use = in_use;
 }
 
-/* A new block is handed out and `pool` now has `in_use` bytes in use. */
+/* A new block is handed out and `pool` now has `in_use` (more) bytes in use. */
 static inline void mln_pool_count_allocation(mln_alloc_t *pool, size_t in_use)
 {
+    MLN_ASSERT(in_use >= pool->bytes_in_use && in_use <= pool->capacity_limit);
     pool->allocations++;
-    mln_pool_hand_out(pool, in_use);
+    pool->bytes_in_use = in_use;
 }
 
 /* The used block `b` comes back to `pool`: the figures' other half. */
 static inline void mln_pool_count_free(mln_alloc_t *pool, const mln_block_t *b)
 {
     pool->frees++;
+    mln_pool_fold_peak(pool);
     pool->bytes_in_use -= block_size(b);
 }
 
@@ -72,17 +73,11 @@ mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t b
  * A used block of `bytes` payload bytes for `pool` the fast way, or NULL:
  * then mln_pool_alloc_missed(pool, bytes, *block_bytes) finds one (or
  * refuses). A small request (the commonest) finds its class in one load
- * and then: the newest cached block of the class; or a bump off the
- * wilderness (exactly the class's size too), while the pool fills a fresh
- * span with nothing freed to reuse, or at once in a pool whose policy bumps
- * first. No call: the caller decides how to call the slow half
- * (mln_alloc_m, as a tail call).
- *
- * The capacity is checked only past the pool's peak: the peak never passes
- * the capacity, so below it the peak's compare, needed anyway, does for
- * both. A block taken past the capacity is put back exactly as it was
- * (inline: no call, so no frame), and the slow half then refuses the
- * request, counting the failure.
+ * and then, within the pool's capacity: the newest cached block of the
+ * class; or a bump off the wilderness (exactly the class's size too),
+ * while the pool fills a fresh span with nothing freed to reuse, or at
+ * once in a pool whose policy bumps first. No call: the caller decides
+ * how to call the slow half (mln_alloc_m, as a tail call).
  */
 static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_fast(mln_alloc_t *pool, size_t bytes, size_t *block_bytes)
 {
@@ -93,26 +88,17 @@ static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_fast(mln_alloc_t *pool, size_t
     size_t c = mln_front_cache_class_of_request(bytes);
     size_t class_bytes = mln_front_cache_class_bytes[c];
     *block_bytes = class_bytes;
+    size_t in_use = pool->bytes_in_use + class_bytes;
+    /* The capacity first, so that a capped pool takes nothing it must refuse. */
+    if (__builtin_expect(in_use > pool->capacity_limit, 0))
+        return NULL;
     MLN_ASSERT(pool->kind->engine_direct); /* the magic says so: the engine's blocks are the pool's to take */
-    bool cached = mln_front_cache_holds(&pool->front_cache, c);
-    mln_block_t *b = cached ? mln_front_cache_take(&pool->front_cache, c, pool)
-                            : mln_engine_bump(&pool->engine, class_bytes, pool, pool->bump_first);
+    mln_block_t *b = mln_front_cache_holds(&pool->front_cache, c)
+                         ? mln_front_cache_take(&pool->front_cache, c, pool)
+                         : mln_engine_bump(&pool->engine, class_bytes, pool, pool->bump_first);
     if (b == NULL)
         return NULL;
-    size_t in_use = pool->bytes_in_use + class_bytes;
-    MLN_ASSERT(pool->peak_bytes_in_use <= pool->capacity_limit);
-    if (__builtin_expect(in_use > pool->peak_bytes_in_use, 0)) {
-        if (__builtin_expect(in_use > pool->capacity_limit, 0)) {
-            if (cached) /* it came off its list: back on top, as it was */
-                (void)mln_front_cache_push(&pool->front_cache, b, class_bytes, pool);
-            else
-                mln_engine_uncarve(&pool->engine, b);
-            return NULL;
-        }
-        pool->peak_bytes_in_use = in_use;
-    }
-    pool->allocations++;
-    pool->bytes_in_use = in_use;
+    mln_pool_count_allocation(pool, in_use);
     return b;
 }
 

@@ -282,9 +282,9 @@ TEST(Capacity, ZeroMeansNoLimit) {
   mln_alloc_destroy(plain);
 }
 
-// Below its peak a pool skips the capacity's compare; the first allocation
-// past the capacity has then already taken its block, from the front cache
-// or off the wilderness, and must put it back exactly where it was.
+// A refusal leaves the front cache and the wilderness as they were: the
+// block a refused request would have had, cached or bumped, is still there
+// for the next request that fits.
 TEST(Capacity, ARefusedCachedBlockStaysOnTopOfItsList) {
   const size_t small = BlockBytes(100);
   mln_alloc_t *pool = mln_alloc_init_capacity(nullptr, small + BlockBytes(2000));
@@ -300,7 +300,7 @@ TEST(Capacity, ARefusedCachedBlockStaysOnTopOfItsList) {
   EXPECT_EQ(mln_alloc_m(pool, 100), second);  // a new peak, exactly the capacity
   struct mln_alloc_stats_s before = Stats(pool);
   EXPECT_EQ(before.bytes_in_use, before.capacity_limit);
-  EXPECT_EQ(mln_alloc_m(pool, 100), nullptr);  // `first` was taken, then put back
+  EXPECT_EQ(mln_alloc_m(pool, 100), nullptr);  // `first` stays cached
   struct mln_alloc_stats_s after = Stats(pool);
   EXPECT_EQ(after.failures, before.failures + 1);
   EXPECT_EQ(after.allocations, before.allocations);
@@ -317,7 +317,7 @@ TEST(Capacity, ARefusedBumpLeavesTheWildernessAsItWas) {
   mln_alloc_t *root = mln_alloc_init(nullptr);
   // A child bumps first; a large block takes a span of its own, so the
   // child reaches its capacity while its home span's wilderness still has
-  // room: the allocation past the capacity bumps, then must unbump.
+  // room, which a refusal must leave whole.
   mln_alloc_t *child = mln_alloc_init_capacity(root, 80 * KiB);
   ASSERT_NE(child, nullptr);
   void *large = mln_alloc_m(child, 66 * KiB);
