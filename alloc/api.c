@@ -30,10 +30,24 @@ static __attribute__((noinline)) void *alloc_missed(mln_alloc_t *pool, size_t si
     return b == NULL ? NULL : announce(pool, b, size);
 }
 
-/* mln_alloc_m for a pool that is not served inline: a shared pool, whose
- * kind serves every block, or a pool that is not live (misuse). */
-static __attribute__((noinline)) void *alloc_by_kind(mln_alloc_t *pool, size_t size)
+/* mln_alloc_m's fast path for `pool`, served inline and bumping first or
+ * not (a constant), its slow half a tail call: no frame either way. */
+static MLN_HOT_INLINE void *alloc_inline(mln_alloc_t *pool, size_t size, bool bump_first)
 {
+    size_t block_bytes;
+    mln_block_t *b = mln_pool_alloc_fast(pool, size, &block_bytes, bump_first);
+    if (__builtin_expect(b != NULL, 1))
+        return announce(pool, b, size);
+    return alloc_missed(pool, size, block_bytes);
+}
+
+/* mln_alloc_m for any pool but the commonest kind: one that bumps first
+ * (a child), served inline all the same; a shared pool, whose kind serves
+ * every block; or a pool that is not live (misuse). */
+static __attribute__((noinline)) void *alloc_other(mln_alloc_t *pool, size_t size)
+{
+    if (mln_pool_is_served_inline_bumping(pool))
+        return alloc_inline(pool, size, true);
     if (!mln_pool_is_live(pool))
         mln_misuse("mln_alloc_m", MLN_MISUSE_NOT_LIVE);
     return alloc_missed(pool, size, mln_front_cache_block_bytes(size));
@@ -67,14 +81,10 @@ void *mln_alloc_m(mln_alloc_t *pool, mln_size_t size)
         return NULL;
     MLN_TRACK_CORE_CALL();
     /* The pool's first line is read next anyway: one compare, which also
-     * sends a pool served by its kind (a shared pool) its own way. */
+     * sends any other kind of pool (a child, a shared pool) its own way. */
     if (__builtin_expect(!mln_pool_is_served_inline(pool), 0))
-        return alloc_by_kind(pool, size);
-    size_t block_bytes;
-    mln_block_t *b = mln_pool_alloc_fast(pool, size, &block_bytes);
-    if (__builtin_expect(b != NULL, 1))
-        return announce(pool, b, size);
-    return alloc_missed(pool, size, block_bytes); /* a tail call: the fast path keeps no frame */
+        return alloc_other(pool, size);
+    return alloc_inline(pool, size, false);
 }
 
 void *mln_alloc_c(mln_alloc_t *pool, mln_size_t size)
@@ -133,10 +143,24 @@ static MLN_HOT_INLINE mln_alloc_t *owner_of(void *ptr, const char *call)
     return pool;
 }
 
-/* mln_alloc_free for a block of a pool that is not served inline: a shared
- * pool's, straight to its kind; or not a live pool's (misuse, reported). */
-static __attribute__((noinline)) void free_by_kind(void *ptr, mln_alloc_t *pool)
+/* mln_alloc_free's fast path for the block at `ptr` of `pool`, served inline. */
+static MLN_HOT_INLINE void free_inline(void *ptr, mln_alloc_t *pool)
 {
+    mln_block_t *b = block_from_payload(ptr);
+    if (mln_pool_tracked(pool))
+        mln_track_free(pool, ptr, block_payload_size(b));
+    mln_pool_free_block(pool, b);
+}
+
+/* mln_alloc_free for a block of any pool but the commonest kind: one that
+ * bumps first (a child), served inline all the same; a shared pool's,
+ * straight to its kind; or not a live pool's (misuse, reported). */
+static __attribute__((noinline)) void free_other(void *ptr, mln_alloc_t *pool)
+{
+    if (mln_pool_is_served_inline_bumping(pool)) {
+        free_inline(ptr, pool);
+        return;
+    }
     if (!mln_pool_is_live(pool))
         report_misuse(ptr, "mln_alloc_free");
     mln_block_t *b = block_from_payload(ptr);
@@ -152,13 +176,10 @@ void mln_alloc_free(void *ptr)
     MLN_TRACK_CORE_CALL();
     mln_alloc_t *pool = named_pool(ptr, __func__);
     if (__builtin_expect(!mln_pool_is_served_inline(pool), 0)) {
-        free_by_kind(ptr, pool);
+        free_other(ptr, pool);
         return;
     }
-    mln_block_t *b = block_from_payload(ptr);
-    if (mln_pool_tracked(pool))
-        mln_track_free(pool, ptr, block_payload_size(b));
-    mln_pool_free_block(pool, b);
+    free_inline(ptr, pool);
 }
 
 /* Resize in place if the block is `pool`'s and its kind can. */

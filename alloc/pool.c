@@ -133,7 +133,9 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
         handle->head = MLN_BLOCK_HEADER + MLN_POOL_STRUCT_BYTES; /* in use, never free */
         handle->link = mln_pool_handle_tag(pool);
     }
-    pool->magic = kind->engine_direct ? MLN_POOL_MAGIC : MLN_POOL_MAGIC_KIND;
+    pool->magic = !kind->engine_direct ? MLN_POOL_MAGIC_KIND
+                  : policy->bump_first ? MLN_POOL_MAGIC_BUMP
+                                       : MLN_POOL_MAGIC;
     pool->kind = kind;
     pool->kind_state = NULL;
     mln_engine_init(&pool->engine);

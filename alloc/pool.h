@@ -52,11 +52,15 @@ struct mln_pool_kind;
  * such a pool. Which one says how the pool is served, so that the fast
  * paths tell with the compare that checks the pool anyway: MLN_POOL_MAGIC
  * for a pool whose small blocks the fast paths serve inline (its kind is
- * engine_direct: the front cache, a bump); MLN_POOL_MAGIC_KIND for one
- * whose every block goes through its kind (a shared pool), which then
- * skips the inline paths it could not use.
+ * engine_direct: the front cache, a bump) reusing freed blocks first;
+ * MLN_POOL_MAGIC_BUMP for one served inline too, whose policy bumps first
+ * (a child: one compare more, out of line, so that the first kind pays no
+ * test of the policy); MLN_POOL_MAGIC_KIND for one whose every block goes
+ * through its kind (a shared pool), which then skips the inline paths it
+ * could not use.
  */
 #define MLN_POOL_MAGIC 0x6d6c6e70u      /* "mlnp" */
+#define MLN_POOL_MAGIC_BUMP 0x6d6c6e62u /* "mlnb" */
 #define MLN_POOL_MAGIC_KIND 0x6d6c6e6bu /* "mlnk" */
 /* What a destroyed pool (and every pool that was below it) carries instead,
  * for as long as its memory is not reused: calls on it are refused. */
@@ -64,7 +68,7 @@ struct mln_pool_kind;
 
 struct mln_alloc_s {
     /* Read on every call: kept with the engine's hot fields in one line. */
-    uint32_t magic;                   /* MLN_POOL_MAGIC or _KIND while the pool lives */
+    uint32_t magic;                   /* MLN_POOL_MAGIC, _BUMP or _KIND while the pool lives */
     bool bump_first;                  /* its policy's (in magic's padding on LP64) */
     const struct mln_pool_kind *kind; /* what its kind does differently */
     size_t large_block_bytes;  /* blocks above this get a span of their own */
@@ -175,13 +179,21 @@ static inline void *mln_pool_home(const mln_alloc_t *pool)
 /* Whether `pool` may be used: created, and neither it nor an ancestor destroyed. */
 static inline bool mln_pool_is_live(const mln_alloc_t *pool)
 {
-    return pool->magic == MLN_POOL_MAGIC || pool->magic == MLN_POOL_MAGIC_KIND;
+    return pool->magic == MLN_POOL_MAGIC || pool->magic == MLN_POOL_MAGIC_BUMP ||
+           pool->magic == MLN_POOL_MAGIC_KIND;
 }
 
-/* Whether `pool` is live and its small blocks are served inline (pool_fast.h). */
+/* Whether `pool` is live, its small blocks served inline (pool_fast.h),
+ * freed ones reused first: the commonest pool, told in one compare. */
 static inline bool mln_pool_is_served_inline(const mln_alloc_t *pool)
 {
     return pool->magic == MLN_POOL_MAGIC;
+}
+
+/* Whether `pool` is live and served inline, bumping first (pool_fast.h). */
+static inline bool mln_pool_is_served_inline_bumping(const mln_alloc_t *pool)
+{
+    return pool->magic == MLN_POOL_MAGIC_BUMP;
 }
 
 /*

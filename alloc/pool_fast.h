@@ -75,11 +75,14 @@ mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t b
  * refuses). A small request (the commonest) finds its class in one load
  * and then, within the pool's capacity: the newest cached block of the
  * class; or a bump off the wilderness (exactly the class's size too),
- * while the pool fills a fresh span with nothing freed to reuse, or at
- * once in a pool whose policy bumps first. No call: the caller decides
- * how to call the slow half (mln_alloc_m, as a tail call).
+ * while the pool fills a fresh span with nothing freed to reuse. A pool
+ * whose policy bumps first (`bump_first`, a constant: the caller knows it
+ * from the magic) tries the bump first and the cache after, so that a
+ * growing pool takes the same branch every time. No call: the caller
+ * decides how to call the slow half (mln_alloc_m, as a tail call).
  */
-static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_fast(mln_alloc_t *pool, size_t bytes, size_t *block_bytes)
+static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_fast(mln_alloc_t *pool, size_t bytes, size_t *block_bytes,
+                                                       bool bump_first)
 {
     if (__builtin_expect(bytes > MLN_FRONT_CACHE_MAX_REQUEST, 0)) {
         *block_bytes = mln_engine_block_size(bytes);
@@ -93,9 +96,16 @@ static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_fast(mln_alloc_t *pool, size_t
     if (__builtin_expect(in_use > pool->capacity_limit, 0))
         return NULL;
     MLN_ASSERT(pool->kind->engine_direct); /* the magic says so: the engine's blocks are the pool's to take */
-    mln_block_t *b = mln_front_cache_holds(&pool->front_cache, c)
-                         ? mln_front_cache_take(&pool->front_cache, c, pool)
-                         : mln_engine_bump(&pool->engine, class_bytes, pool, pool->bump_first);
+    MLN_ASSERT(bump_first == pool->bump_first);
+    mln_block_t *b;
+    if (bump_first) {
+        b = mln_engine_bump(&pool->engine, class_bytes, pool, true);
+        if (b == NULL && mln_front_cache_holds(&pool->front_cache, c))
+            b = mln_front_cache_take(&pool->front_cache, c, pool);
+    } else {
+        b = mln_front_cache_holds(&pool->front_cache, c) ? mln_front_cache_take(&pool->front_cache, c, pool)
+                                                          : mln_engine_bump(&pool->engine, class_bytes, pool, false);
+    }
     if (b == NULL)
         return NULL;
     mln_pool_count_allocation(pool, in_use);

@@ -138,19 +138,20 @@ TEST(Cascade, ChildPerRequestChurnDoesNotGrowTheParent) {
 // (the cheapest allocation there is, for pools that mostly die whole), and
 // is reused once it is used up, before the child takes another span. A root
 // pool reuses first. Blocks of 5000 bytes: above the front cache's sizes.
-TEST(Cascade, ChildPoolsBumpFirstAndReuseBeforeGrowing) {
+// `size`: a request the front cache serves (small) or one the engine does.
+void ExpectChildBumpsFirstAndReusesBeforeGrowing(size_t size) {
   mln_alloc_t *root = mln_alloc_init(nullptr);
-  void *r1 = mln_alloc_m(root, 5000);
-  void *r2 = mln_alloc_m(root, 5000);  // keeps r1 from merging into the wilderness
+  void *r1 = mln_alloc_m(root, size);
+  void *r2 = mln_alloc_m(root, size);  // keeps r1 from merging into the wilderness
   mln_alloc_free(r1);
-  EXPECT_EQ(mln_alloc_m(root, 5000), r1);  // root: the freed block first
+  EXPECT_EQ(mln_alloc_m(root, size), r1);  // root: the freed block first
 
   mln_alloc_t *child = mln_alloc_init(root);
   ASSERT_NE(child, nullptr);
-  void *c1 = mln_alloc_m(child, 5000);
-  void *c2 = mln_alloc_m(child, 5000);
+  void *c1 = mln_alloc_m(child, size);
+  void *c2 = mln_alloc_m(child, size);
   mln_alloc_free(c1);
-  void *c3 = mln_alloc_m(child, 5000);
+  void *c3 = mln_alloc_m(child, size);
   EXPECT_NE(c3, c1);                        // child: a bump instead
   EXPECT_GT((char *)c3, (char *)c2);        // from the wilderness, after c2
 
@@ -160,7 +161,7 @@ TEST(Cascade, ChildPoolsBumpFirstAndReuseBeforeGrowing) {
   bool reused = false;
   std::vector<void *> blocks;
   while (probe_span_count(child) == spans) {
-    void *p = mln_alloc_m(child, 5000);
+    void *p = mln_alloc_m(child, size);
     ASSERT_NE(p, nullptr);
     if (p == c1) {
       reused = true;
@@ -174,6 +175,14 @@ TEST(Cascade, ChildPoolsBumpFirstAndReuseBeforeGrowing) {
   mln_alloc_destroy(child);
   mln_alloc_free(r2);
   mln_alloc_destroy(root);
+}
+
+TEST(Cascade, ChildPoolsBumpFirstAndReuseBeforeGrowing) {
+  ExpectChildBumpsFirstAndReusesBeforeGrowing(5000);
+}
+
+TEST(Cascade, ChildPoolsBumpFirstAndReuseBeforeGrowingSmallBlocksToo) {
+  ExpectChildBumpsFirstAndReusesBeforeGrowing(100);  // the front cache's
 }
 
 TEST(Cascade, ChildOfAChildIsFreedByPlainFree) {
