@@ -105,7 +105,7 @@ static __attribute__((noinline, cold, noreturn)) void report_misuse(const void *
     if (block_is_free(b) || link == (uintptr_t)MLN_ENGINE_LINK_FREED)
         mln_misuse(call, MLN_MISUSE_DOUBLE_FREE);
     if (link == (uintptr_t)mln_pool_handle_tag(ptr))
-        mln_misuse(call, MLN_MISUSE_POOL_HANDLE); /* the header names the pointer itself */
+        mln_misuse(call, MLN_MISUSE_POOL_HANDLE); /* the header names the pointer's handle tag */
     const mln_alloc_t *pool = (const mln_alloc_t *)(link & ~(uintptr_t)1);
     /* Addresses below 4 KiB are never a pool: do not even read them. */
     if (link < 4096 || ((uintptr_t)pool & (MLN_ALIGN - 1)) != 0)
@@ -169,17 +169,42 @@ static __attribute__((noinline)) void free_other(void *ptr, mln_alloc_t *pool)
     mln_pool_free_uncached(pool, b);
 }
 
+/* mln_alloc_free the long way, all checks in turn: for what its fast path
+ * leaves (a misuse, a block past the front cache's sizes). */
+static __attribute__((noinline)) void free_checked(void *ptr)
+{
+    mln_alloc_t *pool = named_pool(ptr, "mln_alloc_free");
+    if (!mln_pool_is_served_inline(pool))
+        free_other(ptr, pool);
+    else
+        free_inline(ptr, pool);
+}
+
 void mln_alloc_free(void *ptr)
 {
     if (ptr == NULL)
         return;
     MLN_TRACK_CORE_CALL();
-    mln_alloc_t *pool = named_pool(ptr, __func__);
+    /* named_pool's checks, with one test for the free bit and the size
+     * together: what fails any of them, rare, goes the long way. */
+    mln_block_t *b = block_from_payload(ptr);
+    size_t head;
+    uintptr_t link;
+    if (__builtin_expect(((uintptr_t)ptr & (MLN_ALIGN - 1)) != 0 ||
+                             !mln_front_cache_head_is_small_used(head = b->head) ||
+                             (link = (uintptr_t)b->link) < 4096 || (link & (MLN_ALIGN - 1)) != 0,
+                         0)) {
+        free_checked(ptr);
+        return;
+    }
+    mln_alloc_t *pool = (mln_alloc_t *)link;
     if (__builtin_expect(!mln_pool_is_served_inline(pool), 0)) {
         free_other(ptr, pool);
         return;
     }
-    free_inline(ptr, pool);
+    if (mln_pool_tracked(pool))
+        mln_track_free(pool, ptr, block_payload_size(b));
+    mln_pool_free_small_block(pool, b, head);
 }
 
 /* Resize in place if the block is `pool`'s and its kind can. */

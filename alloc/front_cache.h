@@ -166,6 +166,35 @@ static inline size_t mln_front_cache_class_of_block(size_t size)
                                        : MLN_FRONT_CACHE_NONE;
 }
 
+/*
+ * Blocks below this many bytes have an entry in the exact-size table (it
+ * has one per MLN_ALIGN bytes up to here: twice MLN_FRONT_CACHE_MAX on
+ * LP64, MLN_FRONT_CACHE_MAX itself where MLN_ALIGN is 8), a power of two.
+ */
+#define MLN_FRONT_CACHE_SMALL_BLOCK ((MLN_FRONT_CACHE_UNIT_ENTRIES - 1) * MLN_ALIGN)
+_Static_assert((MLN_FRONT_CACHE_SMALL_BLOCK & (MLN_FRONT_CACHE_SMALL_BLOCK - 1)) == 0 &&
+                   MLN_FRONT_CACHE_SMALL_BLOCK >= MLN_FRONT_CACHE_MAX,
+               "the exact-size table covers every cached size, up to a power of two");
+
+/*
+ * Whether a head word is a used block's below MLN_FRONT_CACHE_SMALL_BLOCK:
+ * MLN_FREE clear and no size bit at or above it, in one test (the other
+ * flags may be set). A free's fast path asks this first: the rare rest (a
+ * misuse, a larger block) goes the long way.
+ */
+static inline bool mln_front_cache_head_is_small_used(size_t head)
+{
+    return (head & ~(size_t)(MLN_FRONT_CACHE_SMALL_BLOCK - 2)) == 0;
+}
+
+/* The list a used block with such a head word is cached in: one load, no
+ * bound to check (the flags fall off with the shift). */
+static inline size_t mln_front_cache_class_of_small_head(size_t head)
+{
+    MLN_ASSERT(mln_front_cache_head_is_small_used(head));
+    return mln_front_cache_exact_class_of_units[head >> MLN_ALIGN_LOG2];
+}
+
 /* Bytes of the largest cached block (0: none). O(MLN_FRONT_CACHE_CLASSES). */
 static inline size_t mln_front_cache_largest(const mln_front_cache_t *q)
 {
@@ -192,14 +221,14 @@ static inline void *mln_front_cache_mark(const void *pool)
 }
 
 /*
- * Cache a used block of `size` bytes in the front cache of `pool`; false
- * if it does not qualify (mln_front_cache_class_of_block) or its list is
- * full. The block may carry another tag (a child's span coming back): from
- * now on it is `pool`'s.
+ * Cache a used block in list `c` (its class, or NONE) of the front cache of
+ * `pool`; false if it does not qualify (NONE) or its list is full. The block
+ * may carry another tag (a child's span coming back): from now on it is
+ * `pool`'s.
  */
-static inline bool mln_front_cache_push(mln_front_cache_t *q, mln_block_t *b, size_t size, const void *pool)
+static inline bool mln_front_cache_push_class(mln_front_cache_t *q, mln_block_t *b, size_t c, const void *pool)
 {
-    size_t c = mln_front_cache_class_of_block(size);
+    MLN_ASSERT(c == mln_front_cache_class_of_block(block_size(b)));
     /* Full is 255: its increment wraps to 0, the one test (then undone). */
     if (__builtin_expect(++q->count[c] == 0, 0)) {
         q->count[c] = MLN_FRONT_CACHE_FULL;
@@ -209,6 +238,12 @@ static inline bool mln_front_cache_push(mln_front_cache_t *q, mln_block_t *b, si
     *mln_front_cache_next_slot(b) = q->top[c];
     q->top[c] = b;
     return true;
+}
+
+/* As mln_front_cache_push_class, for a block of `size` bytes. */
+static inline bool mln_front_cache_push(mln_front_cache_t *q, mln_block_t *b, size_t size, const void *pool)
+{
+    return mln_front_cache_push_class(q, b, mln_front_cache_class_of_block(size), pool);
 }
 
 /* The top block of class `c` (which holds one), handed back owned by `pool`. */

@@ -127,6 +127,19 @@ static MLN_HOT_INLINE void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b
     mln_pool_give_back(pool, b);
 }
 
+/* As mln_pool_free_block, for a block whose head word `head`
+ * (mln_front_cache_head_is_small_used) the caller has read: its list in
+ * one load. */
+static MLN_HOT_INLINE void mln_pool_free_small_block(mln_alloc_t *pool, mln_block_t *b, size_t head)
+{
+    MLN_ASSERT(head == b->head);
+    pool->frees++;
+    mln_pool_fold_peak(pool);
+    pool->bytes_in_use -= head & ~(size_t)MLN_FLAGS;
+    if (!mln_front_cache_push_class(&pool->front_cache, b, mln_front_cache_class_of_small_head(head), pool))
+        pool->kind->free(pool, b);
+}
+
 /*
  * As mln_pool_alloc_fast (with _missed) and mln_pool_free_block, for blocks the front
  * cache rarely holds (a child's home or span, almost always larger than
