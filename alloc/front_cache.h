@@ -131,15 +131,6 @@ extern const uint8_t mln_front_cache_class_of_units[MLN_FRONT_CACHE_UNIT_ENTRIES
 extern const uint8_t mln_front_cache_exact_class_of_units[MLN_FRONT_CACHE_UNIT_ENTRIES];
 extern const uint16_t mln_front_cache_class_bytes[];
 
-/* The class serving a request of `block_bytes` (at most MLN_FRONT_CACHE_MAX,
- * from mln_engine_block_size), and in *class_bytes its size. */
-static inline size_t mln_front_cache_lookup(size_t block_bytes, size_t *class_bytes)
-{
-    size_t c = mln_front_cache_class_of_units[block_bytes >> MLN_ALIGN_LOG2];
-    *class_bytes = mln_front_cache_class_bytes[c];
-    return c;
-}
-
 /* The class serving a request of `bytes` payload bytes, at most
  * MLN_FRONT_CACHE_MAX_REQUEST: the header added, rounded up to units, one
  * load (the table does the engine's rounding to MLN_BLOCK_MIN). */
@@ -177,14 +168,16 @@ _Static_assert((MLN_FRONT_CACHE_SMALL_BLOCK & (MLN_FRONT_CACHE_SMALL_BLOCK - 1))
                "the exact-size table covers every cached size, up to a power of two");
 
 /*
- * Whether a head word is a used block's below MLN_FRONT_CACHE_SMALL_BLOCK:
- * MLN_FREE clear and no size bit at or above it, in one test (the other
- * flags may be set). A free's fast path asks this first: the rare rest (a
- * misuse, a larger block) goes the long way.
+ * The bits of a head word of which any says the block is not a used one
+ * below MLN_FRONT_CACHE_SMALL_BLOCK: MLN_FREE and the size bits at or above
+ * it (the other flags may be set). One test; a free's fast path makes it
+ * first, and the rare rest (a misuse, a larger block) goes the long way.
  */
+#define MLN_FRONT_CACHE_NOT_SMALL_USED (~(size_t)(MLN_FRONT_CACHE_SMALL_BLOCK - 2))
+
 static inline bool mln_front_cache_head_is_small_used(size_t head)
 {
-    return (head & ~(size_t)(MLN_FRONT_CACHE_SMALL_BLOCK - 2)) == 0;
+    return (head & MLN_FRONT_CACHE_NOT_SMALL_USED) == 0;
 }
 
 /* The list a used block with such a head word is cached in: one load, no

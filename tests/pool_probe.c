@@ -135,6 +135,15 @@ unsigned long probe_shared_recoveries(const mln_alloc_t *shm) { return mln_share
 unsigned long probe_shared_holder(const mln_alloc_t *shm) { return mln_shared_of(shm)->holder; }
 unsigned long probe_shared_repairs(const mln_alloc_t *shm) { return mln_shared_of(shm)->repairs; }
 
+/* The class the units table gives a block of `block_bytes` (at most
+ * MLN_FRONT_CACHE_MAX), and in *class_bytes its size. */
+static size_t class_of_block_bytes(size_t block_bytes, size_t *class_bytes)
+{
+    size_t c = mln_front_cache_class_of_units[block_bytes >> MLN_ALIGN_LOG2];
+    *class_bytes = mln_front_cache_class_bytes[c];
+    return c;
+}
+
 int probe_class_tables_agree(void)
 {
     /* A request's class is the engine's bin of its good-fit size (of
@@ -142,7 +151,7 @@ int probe_class_tables_agree(void)
      * when it is of that size. */
     for (size_t bytes = MLN_ALIGN; bytes <= MLN_FRONT_CACHE_MAX; bytes += MLN_ALIGN) {
         size_t class_bytes;
-        size_t c = mln_front_cache_lookup(bytes, &class_bytes);
+        size_t c = class_of_block_bytes(bytes, &class_bytes);
         size_t fit = mln_engine_fit_size(bytes < MLN_BLOCK_MIN ? MLN_BLOCK_MIN : bytes);
         unsigned fl, sl;
         mln_engine_bin_of(class_bytes, &fl, &sl);
@@ -156,7 +165,7 @@ int probe_class_tables_agree(void)
     for (size_t bytes = 0; bytes <= MLN_FRONT_CACHE_MAX_REQUEST; bytes++) {
         size_t class_bytes;
         if (mln_front_cache_class_of_request(bytes) !=
-            mln_front_cache_lookup(mln_engine_block_size(bytes), &class_bytes))
+            class_of_block_bytes(mln_engine_block_size(bytes), &class_bytes))
             return 0;
     }
     return mln_front_cache_class_of_block(MLN_FRONT_CACHE_MAX + MLN_ALIGN) == MLN_FRONT_CACHE_NONE;
