@@ -117,19 +117,34 @@ static __attribute__((noinline, cold, noreturn)) void report_misuse(const void *
 }
 
 /*
+ * The link of the header of the block at `ptr` if the header is one of
+ * ours: `ptr` aligned, no bit of `refused` set in the head word (left in
+ * *head; MLN_FREE is always among them), naming an aligned address at
+ * least 4096 (not a cached block's mark, nor a pool handle's tag:
+ * mln_pool_handle_tag); else 0. One chain of compares, inline.
+ */
+static MLN_HOT_INLINE uintptr_t header_link(const void *ptr, size_t refused, size_t *head)
+{
+    MLN_ASSERT((refused & MLN_FREE) != 0);
+    const mln_block_t *b = block_from_payload(ptr);
+    uintptr_t link;
+    if (((uintptr_t)ptr & (MLN_ALIGN - 1)) != 0 || ((*head = b->head) & refused) != 0 ||
+        (link = (uintptr_t)b->link) < 4096 || (link & (MLN_ALIGN - 1)) != 0)
+        return 0;
+    return link;
+}
+
+/*
  * The pool named by the header of the block at `ptr`, after checking that
- * the header is one of ours and in use: aligned, not free, naming an
- * aligned address (not a cached block's mark, nor a pool handle's tag:
- * mln_pool_handle_tag). Whether that is a live pool is the caller's next
- * compare (the magic also says how the pool is served). One chain of
- * compares, inline; misuse goes out of line to find its message.
+ * the header is one of ours and in use (header_link). Whether that is a
+ * live pool is the caller's next compare (the magic also says how the pool
+ * is served). Misuse goes out of line to find its message.
  */
 static MLN_HOT_INLINE mln_alloc_t *named_pool(void *ptr, const char *call)
 {
-    const mln_block_t *b = block_from_payload(ptr);
-    uintptr_t link;
-    if (((uintptr_t)ptr & (MLN_ALIGN - 1)) != 0 || block_is_free(b) ||
-        (link = (uintptr_t)b->link) < 4096 || (link & (MLN_ALIGN - 1)) != 0)
+    size_t head;
+    uintptr_t link = header_link(ptr, MLN_FREE, &head);
+    if (link == 0)
         report_misuse(ptr, call);
     return (mln_alloc_t *)link;
 }
@@ -143,13 +158,19 @@ static MLN_HOT_INLINE mln_alloc_t *owner_of(void *ptr, const char *call)
     return pool;
 }
 
+/* Tell the memory checker (alloc/track.h) that the caller gives the block
+ * at `ptr` back: announce's other half. */
+static void announce_free(mln_alloc_t *pool, void *ptr)
+{
+    if (mln_pool_tracked(pool))
+        mln_track_free(pool, ptr, block_payload_size(block_from_payload(ptr)));
+}
+
 /* mln_alloc_free's fast path for the block at `ptr` of `pool`, served inline. */
 static MLN_HOT_INLINE void free_inline(void *ptr, mln_alloc_t *pool)
 {
-    mln_block_t *b = block_from_payload(ptr);
-    if (mln_pool_tracked(pool))
-        mln_track_free(pool, ptr, block_payload_size(b));
-    mln_pool_free_block(pool, b);
+    announce_free(pool, ptr);
+    mln_pool_free_block(pool, block_from_payload(ptr));
 }
 
 /* mln_alloc_free for a block of any pool but the commonest kind: one that
@@ -163,10 +184,8 @@ static __attribute__((noinline)) void free_other(void *ptr, mln_alloc_t *pool)
     }
     if (!mln_pool_is_live(pool))
         report_misuse(ptr, "mln_alloc_free");
-    mln_block_t *b = block_from_payload(ptr);
-    if (mln_pool_tracked(pool))
-        mln_track_free(pool, ptr, block_payload_size(b));
-    mln_pool_free_uncached(pool, b);
+    announce_free(pool, ptr);
+    mln_pool_free_uncached(pool, block_from_payload(ptr));
 }
 
 /* mln_alloc_free the long way, all checks in turn: for what its fast path
@@ -185,15 +204,12 @@ void mln_alloc_free(void *ptr)
     if (ptr == NULL)
         return;
     MLN_TRACK_CORE_CALL();
-    /* named_pool's checks, with one test for the free bit and the size
-     * together: what fails any of them, rare, goes the long way. */
-    mln_block_t *b = block_from_payload(ptr);
+    /* named_pool's checks, the free bit tested together with the size (a
+     * block past the front cache's table): what fails any of them, rare,
+     * goes the long way. */
     size_t head;
-    uintptr_t link;
-    if (__builtin_expect(((uintptr_t)ptr & (MLN_ALIGN - 1)) != 0 ||
-                             !mln_front_cache_head_is_small_used(head = b->head) ||
-                             (link = (uintptr_t)b->link) < 4096 || (link & (MLN_ALIGN - 1)) != 0,
-                         0)) {
+    uintptr_t link = header_link(ptr, MLN_FRONT_CACHE_NOT_SMALL_USED, &head);
+    if (__builtin_expect(link == 0, 0)) {
         free_checked(ptr);
         return;
     }
@@ -202,9 +218,8 @@ void mln_alloc_free(void *ptr)
         free_other(ptr, pool);
         return;
     }
-    if (mln_pool_tracked(pool))
-        mln_track_free(pool, ptr, block_payload_size(b));
-    mln_pool_free_small_block(pool, b, head);
+    announce_free(pool, ptr);
+    mln_pool_free_small_block(pool, block_from_payload(ptr), head);
 }
 
 /* Resize in place if the block is `pool`'s and its kind can. */

@@ -56,7 +56,8 @@ _Static_assert(MLN_ALLOC_ALIGNMENT > MLN_FLAGS, "flags fit below the alignment")
 _Static_assert(MLN_ALLOC_ALIGNOF_BASIC_ == _Alignof(max_align_t),
                "mln_alloc.h: MLN_ALLOC_ALIGNMENT would differ between C99 and C11");
 
-static inline size_t block_size(const mln_block_t *b) { return b->head & ~(size_t)MLN_FLAGS; }
+static inline size_t block_size_of_head(size_t head) { return head & ~(size_t)MLN_FLAGS; }
+static inline size_t block_size(const mln_block_t *b) { return block_size_of_head(b->head); }
 static inline int block_is_free(const mln_block_t *b) { return (b->head & MLN_FREE) != 0; }
 static inline int block_prev_is_free(const mln_block_t *b) { return (b->head & MLN_PREV_FREE) != 0; }
 static inline int block_is_first(const mln_block_t *b) { return (b->head & MLN_FIRST) != 0; }

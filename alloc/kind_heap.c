@@ -113,7 +113,7 @@ static void *lend(mln_alloc_t *parent, size_t bytes, void *tag)
     mln_block_t *b = mln_pool_alloc_uncached(parent, bytes);
     if (b == NULL)
         return NULL;
-    b->link = tag != NULL ? tag : mln_pool_handle_tag(block_payload(b));
+    b->link = mln_pool_lent_tag(b, tag);
     return block_payload(b);
 }
 

@@ -42,7 +42,7 @@ mln_block_t *mln_shared_take(mln_alloc_t *pool, size_t block_bytes, void *tag)
     if (b == NULL)
         return NULL;
     mln_shared_save_words(&sh->journal, b);
-    return mln_engine_alloc_found(&pool->engine, b, block_bytes, tag != NULL ? tag : mln_pool_handle_tag(block_payload(b)));
+    return mln_engine_alloc_found(&pool->engine, b, block_bytes, mln_pool_lent_tag(b, tag));
 }
 
 void mln_shared_give(mln_alloc_t *pool, mln_block_t *b)

@@ -135,6 +135,13 @@ static inline void *mln_pool_handle_tag(const void *handle)
     return (void *)((uintptr_t)handle | MLN_POOL_HANDLE_BIT);
 }
 
+/* The link of block `b`, taken for `tag` (a pool, or a child for a span),
+ * or for a child's home (NULL): the tag of the handle at its payload. */
+static inline void *mln_pool_lent_tag(const mln_block_t *b, void *tag)
+{
+    return tag != NULL ? tag : mln_pool_handle_tag(block_payload(b));
+}
+
 /* The pool a block's link names, a handle's tag included (any other mark
  * kept: a cached block's link stays unlike any pool). */
 static inline const mln_alloc_t *mln_pool_named_by(const void *link)

@@ -48,12 +48,12 @@ static inline void mln_pool_count_allocation(mln_alloc_t *pool, size_t in_use)
     pool->bytes_in_use = in_use;
 }
 
-/* The used block `b` comes back to `pool`: the figures' other half. */
-static inline void mln_pool_count_free(mln_alloc_t *pool, const mln_block_t *b)
+/* A used block of `size` bytes comes back to `pool`: the figures' other half. */
+static inline void mln_pool_count_free(mln_alloc_t *pool, size_t size)
 {
     pool->frees++;
     mln_pool_fold_peak(pool);
-    pool->bytes_in_use -= block_size(b);
+    pool->bytes_in_use -= size;
 }
 
 /* A used block for `bytes` past the front cache, counted (or NULL, counted
@@ -112,32 +112,30 @@ static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_fast(mln_alloc_t *pool, size_t
     return b;
 }
 
-/* Put a block `pool` owns back where its free blocks go, counting nothing:
- * the front cache inline (no call, no saved register), else the kind. */
-static MLN_HOT_INLINE void mln_pool_give_back(mln_alloc_t *pool, mln_block_t *b)
+/* Give a used block of `size` bytes back to `pool` (which owns it or lends
+ * it to a child), counted, into its front cache's list `c` (its class, or
+ * NONE) inline (no call, no saved register), else to the kind. */
+static MLN_HOT_INLINE void mln_pool_free_into(mln_alloc_t *pool, mln_block_t *b, size_t size, size_t c)
 {
-    if (!mln_front_cache_push(&pool->front_cache, b, block_size(b), pool))
+    mln_pool_count_free(pool, size);
+    if (!mln_front_cache_push_class(&pool->front_cache, b, c, pool))
         pool->kind->free(pool, b);
 }
 
 /* Give a used block back to `pool` (which owns it or lends it to a child). */
 static MLN_HOT_INLINE void mln_pool_free_block(mln_alloc_t *pool, mln_block_t *b)
 {
-    mln_pool_count_free(pool, b);
-    mln_pool_give_back(pool, b);
+    size_t size = block_size(b);
+    mln_pool_free_into(pool, b, size, mln_front_cache_class_of_block(size));
 }
 
 /* As mln_pool_free_block, for a block whose head word `head`
  * (mln_front_cache_head_is_small_used) the caller has read: its list in
- * one load. */
+ * one load, no bound to check. */
 static MLN_HOT_INLINE void mln_pool_free_small_block(mln_alloc_t *pool, mln_block_t *b, size_t head)
 {
     MLN_ASSERT(head == b->head);
-    pool->frees++;
-    mln_pool_fold_peak(pool);
-    pool->bytes_in_use -= head & ~(size_t)MLN_FLAGS;
-    if (!mln_front_cache_push_class(&pool->front_cache, b, mln_front_cache_class_of_small_head(head), pool))
-        pool->kind->free(pool, b);
+    mln_pool_free_into(pool, b, block_size_of_head(head), mln_front_cache_class_of_small_head(head));
 }
 
 /*
@@ -154,7 +152,7 @@ static inline mln_block_t *mln_pool_alloc_uncached(mln_alloc_t *pool, size_t byt
 
 static inline void mln_pool_free_uncached(mln_alloc_t *pool, mln_block_t *b)
 {
-    mln_pool_count_free(pool, b);
+    mln_pool_count_free(pool, block_size(b));
     pool->kind->free(pool, b);
 }
 
