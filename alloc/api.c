@@ -72,6 +72,11 @@ int mln_alloc_check(mln_alloc_t *pool)
      * every call that reads it is (the caller holds the lock). */
     if (!mln_pool_is_live(pool) || !mln_pool_ready(pool))
         return -1;
+    /* The kind's own count first: a shared pool walks its region there,
+     * and one that finds itself broken fails before the caller unlocks. */
+    size_t in_use;
+    if (!mln_pool_used_bytes(pool, &in_use))
+        return -1;
     return mln_pool_check_tree(pool) == NULL ? 0 : -1;
 }
 

@@ -14,6 +14,12 @@
  *
  * Operations of several steps (destroying a sub-pool) also record which
  * operation and which stage they are at, so that recovery can finish them.
+ * Recovery itself is such an operation: it marks the journal recovering
+ * before it writes anything and clears the mark only once the pool is whole
+ * again (every derived list rebuilt, a torn destruction finished, the
+ * integrity walk passed), so that a recovery killed at any store leaves the
+ * journal dirty and is run again, from the start, by the next lock holder.
+ * Every stage of it is idempotent or journaled (kind_shared_recovery.c).
  */
 #ifndef MLN_ALLOC_JOURNAL_H
 #define MLN_ALLOC_JOURNAL_H
@@ -35,9 +41,10 @@
 #define MLN_JOURNAL_FENCE() __atomic_signal_fence(__ATOMIC_SEQ_CST)
 
 enum mln_journal_op {
-    MLN_JOP_NONE = 0,    /* no multi-step operation under way */
-    MLN_JOP_DESTROY = 1, /* destroying sub-pool `subject`; `stage` says how far */
-    MLN_JOP_FAILED = 2   /* none will ever be: the owner has failed (left dirty for good) */
+    MLN_JOP_NONE = 0,      /* no multi-step operation under way */
+    MLN_JOP_DESTROY = 1,   /* destroying sub-pool `subject`; `stage` says how far */
+    MLN_JOP_FAILED = 2,    /* none will ever be: the owner has failed (left dirty for good) */
+    MLN_JOP_RECOVERING = 4 /* a flag beside the others: a recovery is under way (or was killed) */
 };
 
 typedef struct mln_journal {

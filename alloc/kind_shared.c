@@ -97,10 +97,15 @@ static bool shared_resize(mln_alloc_t *pool, mln_block_t *b, size_t block_bytes)
 }
 
 /* Counted from the blocks: other processes' sub-pools take memory without
- * this process's counters seeing it. */
+ * this process's counters seeing it. A pool that finds itself broken fails
+ * there and then, before its caller lets the lock go: no later call may be
+ * handed a block of it. */
 static bool shared_used_bytes(const mln_alloc_t *pool, size_t *used)
 {
-    return mln_pool_check(pool, used) == NULL; /* pool->cache's blocks are not in use */
+    if (mln_shared_check(pool, used) == NULL)
+        return true;
+    mln_shared_fail((mln_alloc_t *)(uintptr_t)pool); /* the state is in the region, never read-only */
+    return false;
 }
 
 /* ---- as a parent: sub-pools, each exchange under the lock and journal ---- */

@@ -79,6 +79,10 @@ void mln_shared_unlink_stage(mln_alloc_t *pool, mln_alloc_t *child)
 
 void mln_shared_destroy_end(mln_alloc_t *pool)
 {
+    mln_journal_t *j = &mln_shared_of(pool)->journal;
     MLN_JOURNAL_FENCE();
-    mln_shared_of(pool)->journal.op = MLN_JOP_NONE;
+    /* One store, which keeps a recovery's flag: a recovery that finishes a
+     * destruction is not over until its integrity walk has passed. */
+    j->op = j->op & MLN_JOP_RECOVERING;
+    MLN_JOURNAL_FENCE();
 }

@@ -58,15 +58,46 @@ static const char *check_children(const mln_alloc_t *pool)
     return NULL;
 }
 
-static const char *check_shared(const mln_alloc_t *pool)
+const char *mln_shared_check(const mln_alloc_t *pool, size_t *used_bytes)
 {
-    size_t cached = 0;
+    size_t used = 0, cached = 0;
     const char *problem = check_children(pool);
     if (problem == NULL)
         problem = mln_front_cache_check(pool->cache, pool, &cached);
-    return problem != NULL ? problem : mln_engine_check(&pool->engine, tag_ok, pool, NULL);
+    if (problem == NULL)
+        problem = mln_engine_check(&pool->engine, tag_ok, pool, &used);
+    if (used_bytes != NULL)
+        *used_bytes = used - cached;
+    return problem;
 }
 
+void mln_shared_fail(mln_alloc_t *pool)
+{
+    struct mln_shared *sh = mln_shared_of(pool);
+    sh->failed = 1;
+    MLN_JOURNAL_FENCE();
+    /* Dirty for good: every later call's one test of the journal
+     * (mln_shared_ready) then comes to recovery, which refuses it. */
+    sh->journal.op = MLN_JOP_FAILED;
+    MLN_JOURNAL_FENCE();
+}
+
+/*
+ * Each stage below may be cut short by the death of this process too, and
+ * the next lock holder then starts again from the top, so each is safe to
+ * run again from any point it was cut at:
+ *   - the flag is set first, in one store, and cleared last: until then the
+ *     journal is dirty whatever else is (a step's saved words gone or not);
+ *   - undo writes the same words with the same values each time;
+ *   - the rebuild derives the bins from the head words only;
+ *   - the front cache is derived from the blocks' link words (a cached
+ *     block is marked so): its lists start empty and every marked block
+ *     goes back to the engine, each in a journaled step of its own, so a
+ *     death inside one is undone and the walk finds the blocks still marked;
+ *   - a destruction's unlinking is a journaled step that says it is done
+ *     (stage 1), and freeing the sub-pool's blocks by their tag finds only
+ *     those still left.
+ */
 bool mln_shared_recover(mln_alloc_t *pool)
 {
     struct mln_shared *sh = mln_shared_of(pool);
@@ -76,15 +107,16 @@ bool mln_shared_recover(mln_alloc_t *pool)
     sh->recoveries++;
     if (mln_journal_dirty(j))
         sh->repairs++;
+    MLN_JOURNAL_FENCE();
+    j->op = j->op | MLN_JOP_RECOVERING;
+    MLN_JOURNAL_FENCE();
     mln_journal_undo(j);
     if (!mln_engine_rebuild(&pool->engine))
         goto failed;
-    mln_journal_step_done(j); /* only now: a death before this recovers again */
-    /* The cache's lists may be torn: they start empty, and every block
-     * marked as cached goes back to the engine. */
+    mln_journal_step_done(j); /* the words are back; the flag keeps the journal dirty */
     mln_front_cache_init(&sh->cache);
     free_tagged(pool, mln_front_cache_mark(pool));
-    if (j->op == MLN_JOP_DESTROY) {
+    if (j->op & MLN_JOP_DESTROY) {
         mln_alloc_t *child = (mln_alloc_t *)j->subject;
         if (!inside_region(pool, child))
             goto failed;
@@ -93,13 +125,14 @@ bool mln_shared_recover(mln_alloc_t *pool)
         free_tagged(pool, child);
         mln_shared_destroy_end(pool);
     }
-    if (check_shared(pool) == NULL)
-        return true;
+    if (mln_shared_check(pool, NULL) != NULL)
+        goto failed;
+    MLN_JOURNAL_FENCE();
+    j->op = MLN_JOP_NONE; /* whole again: the one store that ends the recovery */
+    MLN_JOURNAL_FENCE();
+    return true;
 failed:
-    sh->failed = 1;
-    /* Dirty for good: every later call's one test of the journal
-     * (mln_shared_ready) then comes here, and is refused above. */
-    j->op = MLN_JOP_FAILED;
+    mln_shared_fail(pool);
     return false;
 }
 

@@ -10,10 +10,24 @@
 
 /*
  * Recover after a lock holder died (lock held by the caller): undo, rebuild,
- * finish, verify. Idempotent. Returns false and marks the pool failed when
- * the pool cannot be trusted.
+ * finish, verify. Idempotent, and safe to cut short at any store: the
+ * journal stays dirty until the pool is whole again, so the next lock
+ * holder runs it again. Returns false and marks the pool failed when the
+ * pool cannot be trusted. O(blocks).
  */
 bool mln_shared_recover(mln_alloc_t *pool);
+
+/*
+ * The shared pool's own integrity walk (its sub-pool list, its front cache,
+ * every block of its region and each used block's owner): NULL when sound,
+ * else what is wrong. *used_bytes (may be NULL) gets the bytes of the
+ * region's blocks in use, sub-pools' homes and spans included, cached
+ * blocks not. O(blocks). Read-only.
+ */
+const char *mln_shared_check(const mln_alloc_t *pool, size_t *used_bytes);
+
+/* Mark the pool failed, for good: from now on it hands out nothing. */
+void mln_shared_fail(mln_alloc_t *pool);
 
 /* Recover if a process died mid-operation; false if the pool has failed.
  * Inline: every operation on a shared pool asks first, and the answer is
