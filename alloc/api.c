@@ -227,10 +227,11 @@ void mln_alloc_free(void *ptr)
     mln_pool_free_small_block(pool, block_from_payload(ptr), head);
 }
 
-/* Resize in place if the block is `pool`'s and its kind can. */
+/* Resize in place if a block can serve the size (block_bytes != 0), the
+ * block is `pool`'s and its kind can. */
 static bool resize_in_place(mln_alloc_t *pool, mln_block_t *b, size_t block_bytes)
 {
-    return b->link == pool && pool->kind->resize(pool, b, block_bytes);
+    return block_bytes != 0 && b->link == pool && pool->kind->resize(pool, b, block_bytes);
 }
 
 void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
@@ -249,10 +250,9 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
     mln_alloc_t *owner = owner_of(ptr, __func__);
     mln_block_t *b = block_from_payload(ptr);
     /* Rounded to its class, as mln_alloc_m does: a small block keeps a
-     * size the front cache takes. */
+     * size the front cache takes. A size no block serves (0) is refused
+     * below, by the kind, and counted as a failure as mln_alloc_m counts it. */
     size_t block_bytes = mln_front_cache_block_bytes(size);
-    if (block_bytes == 0)
-        return NULL;
     size_t before = block_size(b);
     size_t old_bytes = block_payload_size(b);
     if (resize_in_place(pool, b, block_bytes)) {

@@ -110,11 +110,23 @@ static inline mln_span_t *mln_engine_next_span(const mln_engine_t *e, const mln_
     return span->next == e->spans ? NULL : span->next;
 }
 
-/* Bytes of the first block of a fresh span of `size` bytes (clamped to what a bin holds). */
+/*
+ * The largest block there is: the largest a bin holds. A span of more (a
+ * large region) uses only its first part, and no request needs more:
+ * mln_engine_block_size refuses the requests a block this size cannot
+ * serve, so that no span is ever asked for one (2^39 - 16 bytes on LP64,
+ * 2^31 - 8 on 32-bit ARM).
+ */
+#define MLN_BLOCK_MAX (MLN_BIN_LIMIT - MLN_ALIGN)
+/* The largest request any pool serves: a block of MLN_BLOCK_MAX, header
+ * included (2^39 - 32 bytes on LP64, 2^31 - 16 on 32-bit ARM). */
+#define MLN_REQUEST_MAX (MLN_BLOCK_MAX - MLN_BLOCK_HEADER)
+
+/* Bytes of the first block of a fresh span of `size` bytes (clamped to MLN_BLOCK_MAX). */
 static inline size_t mln_span_block_bytes(size_t size)
 {
     size_t block_bytes = (size - MLN_SPAN_OVERHEAD) & ~(MLN_ALIGN - 1);
-    return block_bytes >= MLN_BIN_LIMIT ? MLN_BIN_LIMIT - MLN_ALIGN : block_bytes;
+    return block_bytes > MLN_BLOCK_MAX ? MLN_BLOCK_MAX : block_bytes;
 }
 
 /* Where a span's end sentinel sits: its blocks must tile up to exactly here. */
@@ -129,11 +141,13 @@ void mln_engine_init(mln_engine_t *e);
 
 /*
  * Block size (header included) that serves a request of `bytes`, or 0 when
- * the request is too large to be represented.
+ * no block can: above MLN_REQUEST_MAX (which also keeps the sum below from
+ * wrapping). Every request past the front cache's sizes is sized here, so
+ * every pool refuses these the same way, whatever its source would grant.
  */
 static inline size_t mln_engine_block_size(size_t bytes)
 {
-    if (bytes > SIZE_MAX / 2)
+    if (bytes > MLN_REQUEST_MAX)
         return 0;
     size_t size = MLN_ALIGN_UP(bytes + MLN_BLOCK_HEADER);
     return size < MLN_BLOCK_MIN ? MLN_BLOCK_MIN : size;

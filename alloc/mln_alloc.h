@@ -379,9 +379,11 @@ void mln_alloc_destroy(mln_alloc_t *pool);
  * it first hands its cache of recently freed small blocks back to the engine
  * (bounded: 64 KiB of blocks at most) and then takes one span from its parent or
  * the OS.
- * Returns NULL (and changes nothing) when pool == NULL, when `size` cannot be
- * represented once the header is added (for example SIZE_MAX), or when no
- * memory can be obtained; the pool stays fully usable. A pool that was
+ * Returns NULL (and changes nothing) when pool == NULL, when `size` is above
+ * the largest block less its header (2^39 - 32 bytes on LP64, 2^31 - 16 on
+ * 32-bit ARM: SIZE_MAX, say), whatever memory the OS would grant, or when no
+ * memory can be obtained; the pool stays fully usable, and the refusal is
+ * counted in its `failures` (mln_alloc_stats). A pool that was
  * destroyed, or is below a destroyed pool: the panic hook ("not a live
  * pool"), see mln_alloc_destroy.
  */
@@ -409,8 +411,10 @@ void *mln_alloc_c(mln_alloc_t *pool, mln_size_t size);
  *
  * Complexity: O(1) in place; otherwise O(1) plus O(size) for the copy.
  * Misuse of `ptr` panics as for mln_alloc_free; a pool that is not live too.
- * Returns the block, or NULL on failure (pool == NULL, size too large, out of
- * memory), in which case `ptr` is untouched and still valid.
+ * Returns the block, or NULL on failure (pool == NULL, size too large as for
+ * mln_alloc_m, out of memory, past a capacity), in which case `ptr` is
+ * untouched and still valid; but for pool == NULL, the failure is counted
+ * in the pool's `failures`, as mln_alloc_m counts it.
  */
 void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size);
 

@@ -71,7 +71,8 @@ TEST_F(BadInput, OverflowingSizesReturnNull) {
 
 TEST_F(BadInput, SizesTheOsRefusesReturnNull) {
   if (sizeof(size_t) == 8) {
-    // Representable, but far beyond any machine's memory.
+    // Far beyond any machine's memory, and above the largest block (2^39 - 32
+    // bytes): refused before the OS is asked (limits_test makes the OS grant).
     for (size_t n : {SIZE_MAX / 4, SIZE_MAX / 1024, (SIZE_MAX >> 14) + 1 /* 2^50 */}) {
       EXPECT_EQ(mln_alloc_m(pool_, n), nullptr) << n;
       EXPECT_EQ(mln_alloc_m(child_, n), nullptr) << n;
