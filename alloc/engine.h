@@ -165,6 +165,19 @@ static inline size_t mln_engine_fit_size(size_t block_bytes)
     return (block_bytes + granule - 1) & ~(granule - 1);
 }
 
+/*
+ * The largest size mln_engine_fit_size returns that is at most `bytes` (an
+ * aligned size of at least MLN_BLOCK_MIN): the edge of a bin, which is
+ * also a front-cache class's size up to MLN_FRONT_CACHE_MAX.
+ */
+static inline size_t mln_engine_fit_floor(size_t bytes)
+{
+    if (bytes < MLN_SMALL_LIMIT)
+        return bytes;
+    size_t granule = (size_t)1 << (mln_highest_bit(bytes) - MLN_SL_LOG2);
+    return bytes & ~(granule - 1);
+}
+
 /* Smallest span that can hold one block of `block_bytes`. */
 static inline size_t mln_engine_span_size_for(size_t block_bytes)
 {

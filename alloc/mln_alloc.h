@@ -192,14 +192,18 @@ int mln_alloc_check(mln_alloc_t *pool);
  * spans) count as its own; headers are included in the byte counts.
  *   bytes_in_use       bytes of blocks handed out now (freed blocks kept in
  *                      the pool's front cache are not in use)
- *   peak_bytes_in_use  the most bytes_in_use has been
+ *   peak_bytes_in_use  the most bytes_in_use has been, never below it (a
+ *                      shared pool: as far as it can tell, see below)
  *   bytes_held         bytes the pool holds from its parent or the OS: its
  *                      control structure and all its spans (a region or
  *                      shared pool: its whole region)
- *   largest_free       payload bytes of its largest free block; a request of
- *                      up to 15/16 of it is always served without the pool
+ *   largest_free       payload bytes of its largest free block, or, in a
+ *                      capped pool, of the largest request its capacity
+ *                      lets through now if that is less: a request of up to
+ *                      15/16 of it is always served without the pool
  *                      growing, whatever its size (the search rounds requests
- *                      up to a size class)
+ *                      up to a size class), and one of all of it is within
+ *                      the capacity
  *   allocations, frees, failures
  *                      calls that handed a block out, took one back, or found
  *                      no memory (counting the pool's own span traffic with
@@ -210,7 +214,11 @@ int mln_alloc_check(mln_alloc_t *pool);
  *                      region's block space). Ancestors' limits are not
  *                      folded in: mln_alloc_available_capacity does that.
  * For a shared pool, bytes_in_use is counted from the blocks (the caller
- * holds the lock) and the other figures are this pool's direct calls only;
+ * holds the lock) and the other figures are this pool's direct calls only,
+ * but for the peak: the most of what its direct calls had in use and of
+ * every count from the blocks so far (by this call, mln_alloc_check and
+ * mln_alloc_available_capacity, in any process; memory that sub-pools took
+ * and gave back between two counts is not seen);
  * if a lock holder died mid-operation, the pool is recovered first, as at
  * every lock (the figures never count a torn operation).
  * Returns 0, or -1 for NULL stats, a NULL or dead pool, or a shared pool

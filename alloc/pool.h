@@ -294,9 +294,21 @@ static inline bool mln_pool_is_fixed(const mln_alloc_t *pool)
 
 /* The kind's operations, for the layers above. */
 static inline bool mln_pool_ready(mln_alloc_t *pool) { return pool->kind->ready(pool); }
-static inline bool mln_pool_used_bytes(const mln_alloc_t *pool, size_t *used)
+
+/*
+ * Bytes of `pool`'s blocks in use, into *used: the kind's count (false when
+ * a count from the blocks finds the pool broken). A count from the blocks
+ * (a shared pool's) sees what the pool's own counter, which hears its
+ * direct calls only, does not (its sub-pools' homes and spans): the peak
+ * takes every count in, so that it is never below a figure reported.
+ */
+static inline bool mln_pool_used_bytes(mln_alloc_t *pool, size_t *used)
 {
-    return pool->kind->used_bytes(pool, used);
+    if (!pool->kind->used_bytes(pool, used))
+        return false;
+    if (*used > pool->peak_bytes_in_use)
+        pool->peak_bytes_in_use = *used;
+    return true;
 }
 
 /* Bytes `pool` holds from its parent or the platform: its spans, home and spare included. O(spans). */

@@ -254,4 +254,89 @@ TEST(Stats, LargestFreeServesWithoutGrowingAtEverySizeClass) {
   mln_alloc_destroy(root);
 }
 
+// A shared pool's peak is never below its bytes in use, although its own
+// counter hears only its direct calls: every count from the blocks (stats,
+// check) goes into it, so sub-pools' homes and spans, this process's or
+// another's, are in the peak once seen, and stay there when given back.
+TEST(Stats, SharedPeakIsNeverBelowBytesInUse) {
+  struct mln_alloc_shm_attr_s attr = {1 << 20, nullptr, NoLock, NoLock};
+  mln_alloc_t *shm = mln_alloc_shm_init(&attr);
+  ASSERT_NE(shm, nullptr);
+  void *direct = mln_alloc_m(shm, 1000);
+  mln_alloc_t *mine = mln_alloc_init(shm);
+  ASSERT_NE(mine, nullptr);
+  ASSERT_NE(mln_alloc_m(mine, 100000), nullptr);  // a span of the shared pool
+  struct mln_alloc_stats_s with = Stats(shm);
+  EXPECT_GE(with.bytes_in_use, 100000u);
+  EXPECT_GE(with.peak_bytes_in_use, with.bytes_in_use);
+  mln_alloc_destroy(mine);
+  struct mln_alloc_stats_s without = Stats(shm);
+  EXPECT_LT(without.bytes_in_use, with.bytes_in_use);
+  EXPECT_GE(without.peak_bytes_in_use, with.bytes_in_use);  // seen once, kept
+  pid_t pid = fork();
+  if (pid == 0) {
+    mln_alloc_t *theirs = mln_alloc_init(shm);
+    bool ok = theirs != nullptr && mln_alloc_m(theirs, 300000) != nullptr && mln_alloc_check(shm) == 0;
+    mln_alloc_destroy(theirs);  // counted by check, in this process, then gone
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  struct mln_alloc_stats_s after = Stats(shm);
+  EXPECT_EQ(after.bytes_in_use, without.bytes_in_use);
+  EXPECT_GE(after.peak_bytes_in_use, 300000u);  // the peak lives in the region
+  mln_alloc_free(direct);
+  EXPECT_GE(Stats(shm).peak_bytes_in_use, 300000u);
+  mln_alloc_destroy(shm);
+}
+
+// largest_free is what the pool would grant now: in a capped pool, whose
+// capacity may refuse before its free space runs out, a request of all of
+// it is served (it used to report a free block of 2,944 bytes while
+// refusing 2,760 for the capacity).
+TEST(Stats, LargestFreeIsWithinTheCapacity) {
+  uint64_t x = 0x853c49e6748fea9bu;
+  mln_alloc_t *root = mln_alloc_init(nullptr);
+  int checks = 0, capped_by_capacity = 0;
+  for (size_t capacity : {size_t{3000}, size_t{8192}, size_t{20000}, size_t{70000}, size_t{300000}}) {
+    mln_alloc_t *pools[] = {mln_alloc_init_capacity(nullptr, capacity), mln_alloc_init_capacity(root, capacity)};
+    for (mln_alloc_t *pool : pools) {
+      ASSERT_NE(pool, nullptr) << capacity;
+      std::vector<void *> live;
+      for (int step = 0; step < 400; step++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t n = (x >> 8) % 4 == 0 ? 1 + (x >> 16) % (capacity / 2) : 1 + (x >> 16) % 600;
+        if ((x >> 40) % 3 != 0 || live.empty()) {
+          if (void *p = mln_alloc_m(pool, n)) live.push_back(p);
+        } else {
+          size_t i = (x >> 24) % live.size();
+          mln_alloc_free(live[i]);
+          live[i] = live.back();
+          live.pop_back();
+        }
+        struct mln_alloc_stats_s s = Stats(pool);
+        if (s.largest_free == 0) continue;
+        ASSERT_LE(s.largest_free + probe_block_header(), s.capacity_limit - s.bytes_in_use)
+            << "capacity " << capacity << " step " << step;
+        void *p = mln_alloc_m(pool, s.largest_free);
+        ASSERT_NE(p, nullptr) << "capacity " << capacity << " step " << step << ": largest_free "
+                              << s.largest_free << ", " << s.capacity_limit - s.bytes_in_use
+                              << " bytes of capacity left";
+        mln_alloc_free(p);
+        checks++;
+        void *more = mln_alloc_m(pool, s.largest_free + probe_block_header() * 2);
+        capped_by_capacity += more == nullptr;
+        mln_alloc_free(more);
+      }
+      for (void *p : live) mln_alloc_free(p);
+      EXPECT_EQ(Stats(pool).bytes_in_use, 0u);
+      mln_alloc_destroy(pool);
+    }
+  }
+  EXPECT_GT(checks, 3000);
+  EXPECT_GT(capped_by_capacity, 100);  // the capacity, not the free space, was the bound
+  mln_alloc_destroy(root);
+}
+
 }  // namespace
