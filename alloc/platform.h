@@ -29,7 +29,15 @@ void *mln_platform_static_region(size_t *size);
  */
 void *mln_platform_span_acquire(size_t *size);
 
-/* Give back a span obtained from mln_platform_span_acquire (same size). Thread-safe. */
+/*
+ * Give back a span obtained from mln_platform_span_acquire (same size).
+ * Thread-safe. A platform that keeps the span for later (a cache) may
+ * write into it, but not into its first MLN_PLATFORM_SPAN_UNTOUCHED
+ * bytes: while the span is kept, they tell a stale pointer into a
+ * destroyed root pool that its pool was destroyed (they hold the pool's
+ * handle and mark, or a large block's header).
+ */
+#define MLN_PLATFORM_SPAN_UNTOUCHED 64
 void mln_platform_span_release(void *mem, size_t size);
 
 /*

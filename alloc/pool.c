@@ -14,6 +14,16 @@
 
 #include "alloc/platform.h"
 
+/* What tells a stale pointer into a destroyed root pool that its pool was
+ * destroyed lies where the platform writes nothing while it keeps a span
+ * (platform.h): the handle's header and the pool's mark at the start of the
+ * home span, a large block's span header and block header at the start of
+ * its span. */
+_Static_assert(MLN_BLOCK_HEADER + offsetof(struct mln_alloc_s, magic) + sizeof(uint32_t) <=
+                       MLN_PLATFORM_SPAN_UNTOUCHED &&
+                   MLN_SPAN_HEADER + MLN_BLOCK_HEADER <= MLN_PLATFORM_SPAN_UNTOUCHED,
+               "a kept span's first bytes hold a root pool's mark and a large block's header");
+
 /* Pools over one fixed region: never grow, no spans of their own for large blocks. */
 static const struct mln_pool_policy fixed_policy = {
     .home_bytes = 0,

@@ -68,9 +68,15 @@ struct mln_pool_kind;
 
 struct mln_alloc_s {
     /* Read on every call: kept with the engine's hot fields in one line. */
-    uint32_t magic;                   /* MLN_POOL_MAGIC, _BUMP or _KIND while the pool lives */
-    bool bump_first;                  /* its policy's (in magic's padding on LP64) */
     const struct mln_pool_kind *kind; /* what its kind does differently */
+    /* MLN_POOL_MAGIC, _BUMP or _KIND while the pool lives. Not the first
+     * word: a child's structure heads a block of its parent, and once the
+     * child is destroyed and the block freed, the parent's engine writes
+     * that word (a free block's previous-in-bin link) but no other of the
+     * structure, so that MLN_POOL_DEAD stays readable until the memory is
+     * handed out again. */
+    uint32_t magic;
+    bool bump_first;                  /* its policy's (in magic's padding on LP64) */
     size_t large_block_bytes;  /* blocks above this get a span of their own */
     mln_engine_t engine;
     mln_front_cache_t front_cache; /* small freed blocks kept for reuse (a kind may turn it off) */

@@ -147,6 +147,42 @@ TEST_F(PoolHandle, PoolsBelowADestroyedPoolAreRefused) {
   EXPECT_EQ(mln_alloc_check(root_), 0);
 }
 
+// Freeing a block of a destroyed pool gets the same answer in every layout
+// while the pool's memory is kept as it was: a child's home freed into its
+// parent's bins (whose link is written over the home's first word), a
+// child's large block, a root's blocks in the span cache, a region's. It
+// used to be "not allocated by any pool" in half of them, and a root's
+// large block read as a double free.
+TEST_F(PoolHandle, FreeingABlockOfADestroyedPoolSaysSoInEveryLayout) {
+  const char *says = "mln_alloc_free: the block's pool was destroyed";
+  void *before = mln_alloc_m(root_, 40000);  // the children's homes lie between used blocks
+  mln_alloc_t *child = mln_alloc_init(root_);
+  void *after = mln_alloc_m(root_, 40000);
+  void *small = mln_alloc_m(child, 100);        // in its home
+  void *large = mln_alloc_m(child, 100000);     // a span of its own
+  void *grown = nullptr;
+  for (int i = 0; i < 64; i++) grown = mln_alloc_m(child, 3000);  // in a grown span
+  mln_alloc_destroy(child);
+  EXPECT_DEATH(mln_alloc_free(small), says);
+  EXPECT_DEATH(mln_alloc_free(large), says);
+  EXPECT_DEATH(mln_alloc_free(grown), says);
+  EXPECT_DEATH(mln_alloc_re(root_, small, 10), "mln_alloc_re: the block's pool was destroyed");
+  mln_alloc_t *root = mln_alloc_init(nullptr);
+  void *in_root = mln_alloc_m(root, 100);
+  void *large_in_root = mln_alloc_m(root, 1 << 20);
+  mln_alloc_destroy(root);  // its spans go to the span cache
+  EXPECT_DEATH(mln_alloc_free(in_root), says);
+  EXPECT_DEATH(mln_alloc_free(large_in_root), says);
+  alignas(16) static unsigned char region[16 * 1024];
+  mln_alloc_t *fixed = mln_alloc_region_init(region, sizeof region);
+  void *in_region = mln_alloc_m(fixed, 100);
+  mln_alloc_destroy(fixed);
+  EXPECT_DEATH(mln_alloc_free(in_region), says);
+  EXPECT_EQ(mln_alloc_check(root_), 0);
+  mln_alloc_free(before);
+  mln_alloc_free(after);
+}
+
 TEST_F(PoolHandle, ADestroyedRegionPoolIsRefused) {
   alignas(16) static unsigned char region[16 * 1024];
   mln_alloc_t *fixed = mln_alloc_region_init(region, sizeof region);

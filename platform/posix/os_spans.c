@@ -43,7 +43,8 @@
 #define COOL_AFTER_NS 1000000000ull /* one second */
 enum { BUCKETS = sizeof(size_t) * 8 };
 
-/* Written into the first bytes of a cached span (the page MADV_FREE spares). */
+/* Written into a cached span's first page (the page MADV_FREE spares),
+ * past the bytes the core's seam keeps untouched (platform.h). */
 struct cached_span {
     struct cached_span *next;          /* down its bucket's stack */
     struct cached_span *newer, *older; /* the hot list, while hot */
@@ -59,6 +60,17 @@ static struct {
     struct cached_span *bucket[BUCKETS];
     struct cached_span *newest, *oldest; /* the hot spans, by when they came */
 } cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* The record of the span at `mem`, and the span of a record. */
+static struct cached_span *record_of(void *mem)
+{
+    return (struct cached_span *)(void *)((char *)mem + MLN_PLATFORM_SPAN_UNTOUCHED);
+}
+
+static void *span_of(struct cached_span *record)
+{
+    return (char *)record - MLN_PLATFORM_SPAN_UNTOUCHED;
+}
 
 static void cache_lock(void) { pthread_mutex_lock(&cache.lock); }
 static void cache_unlock(void) { pthread_mutex_unlock(&cache.lock); }
@@ -115,7 +127,7 @@ static void *cache_take(size_t *size)
         *size = span->size;
     }
     cache_unlock();
-    return span;
+    return span != NULL ? span_of(span) : NULL;
 }
 
 /*
@@ -131,7 +143,7 @@ static int cache_put(void *mem, size_t size)
     cache_lock();
     int kept = cache.bytes + size <= CACHE_MAX_BYTES;
     if (kept) {
-        struct cached_span *span = mem;
+        struct cached_span *span = record_of(mem);
         unsigned k = floor_log2(size);
         uint64_t now = now_ns();
         *span = (struct cached_span){.next = cache.bucket[k], .older = cache.newest, .size = size, .since_ns = now};
@@ -146,7 +158,7 @@ static int cache_put(void *mem, size_t size)
             hot_unlink(cooled);
             cooled->cold = true;
             if (cooled->size > page)
-                madvise((char *)cooled + page, cooled->size - page, MADV_FREE);
+                madvise((char *)span_of(cooled) + page, cooled->size - page, MADV_FREE);
         }
     }
     cache_unlock();
