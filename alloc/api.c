@@ -107,8 +107,11 @@ static __attribute__((noinline, cold, noreturn)) void report_misuse(const void *
         mln_misuse(call, MLN_MISUSE_FOREIGN);
     const mln_block_t *b = block_from_payload(ptr);
     uintptr_t link = (uintptr_t)b->link;
-    if (block_is_free(b) || link == (uintptr_t)MLN_ENGINE_LINK_FREED)
+    /* The engine's mark of a block merged into the one before it: freed. */
+    if (link == (uintptr_t)MLN_ENGINE_LINK_FREED)
         mln_misuse(call, MLN_MISUSE_DOUBLE_FREE);
+    if (block_is_free(b))
+        mln_misuse(call, MLN_MISUSE_FREED_HEADER);
     if (link == (uintptr_t)mln_pool_handle_tag(ptr))
         mln_misuse(call, MLN_MISUSE_POOL_HANDLE); /* the header names the pointer's handle tag */
     const mln_alloc_t *pool = (const mln_alloc_t *)(link & ~(uintptr_t)1);

@@ -22,6 +22,10 @@ _Noreturn void mln_misuse(const char *call, const char *what);
 #define MLN_MISUSE_NOT_LIVE "not a live pool (destroyed, below a destroyed pool, or never created)"
 #define MLN_MISUSE_PARENT_NOT_LIVE "the parent is " MLN_MISUSE_NOT_LIVE
 #define MLN_MISUSE_DOUBLE_FREE "double free (the block was already freed)"
+/* When the header's free bit is all there is to go by: a pointer into a
+ * block (or anywhere) whose bytes before it have that bit set reads alike. */
+#define MLN_MISUSE_FREED_HEADER \
+    "double free, or a pointer inside a block (the bytes before it read as an already freed block's header)"
 #define MLN_MISUSE_FOREIGN "pointer not allocated by any pool"
 #define MLN_MISUSE_POOL_HANDLE "the pointer is a pool (mln_alloc_destroy destroys a pool)"
 #define MLN_MISUSE_DEAD_POOL "the block's pool was destroyed"

@@ -430,18 +430,38 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size);
  * mln_alloc_free: return the block `ptr` to the pool it came from. The pool is
  * found from the block; adjacent free blocks merge at once.
  *
- * ptr == NULL: no-op. Misuse is caught by a check of the block's header and
- * reported through the panic hook (see mln_alloc_set_panic_hook), which ends
- * the program rather than corrupt a pool, before anything is written:
+ * ptr == NULL: no-op. Misuse is caught by a check of the block's header
+ * (the 2 * sizeof(void *) bytes, rounded up to the alignment, before `ptr`:
+ * a size word, then the owning pool) and reported through the panic hook
+ * (see mln_alloc_set_panic_hook), which ends the program rather than
+ * corrupt a pool, before anything is written:
  *   - freeing a block twice (while its memory has not been handed out again):
- *     "double free";
+ *     "double free (the block was already freed)" for a block kept in its
+ *     pool's front cache or merged into the block before it; "double free,
+ *     or a pointer inside a block (...)" for one whose header's free bit is
+ *     set, which is all there is to go by (any pointer with such bytes
+ *     before it reads alike);
  *   - a pointer no pool handed out (misaligned, or whose header names no
- *     pool): "not allocated by any pool" (a wild pointer whose would-be
- *     header points to unmapped memory may fault instead);
+ *     pool, live or destroyed): "not allocated by any pool" (a wild pointer
+ *     whose would-be header points to unmapped memory may fault instead);
  *   - a pool handle (an mln_alloc_t *, meant for mln_alloc_destroy): "the
  *     pointer is a pool" (every handle is preceded by a header that says so);
  *   - a block of a pool that was destroyed: "the block's pool was destroyed"
- *     (while its memory is not reused: see mln_alloc_destroy).
+ *     while the memory is kept as it was: a child's or a region pool's until
+ *     it is handed out again (see mln_alloc_destroy); a root pool's while the
+ *     platform keeps its spans (POSIX: in the span cache, whose spans keep
+ *     their first page; the rest may read as zeros once the kernel takes it
+ *     back). After that: "not allocated by any pool", or a fault (a
+ *     destroyed shared pool's blocks are unmapped in that process: a fault).
+ * What is not caught: a pointer into a live block (an interior pointer), or
+ * into any memory, whose header bytes read as a live block's of a live pool
+ * (a size word with bit 0 clear, then the pool's address), is taken for a
+ * block of that pool, freed, and the pool is corrupted: undefined (with
+ * the pool's address plus one instead, as a block kept in its front cache:
+ * "double free (the block was already freed)"). So a
+ * struct { size_t len; mln_alloc_t *pool; char data[]; } holding its pool
+ * must not have `data` freed. Interior pointers are caught only when the
+ * bytes before them do not look like a live block header of a live pool.
  * Complexity: O(1) worst case (plus handing an emptied span back).
  * Threads: the block's pool must not be in use by another thread.
  */

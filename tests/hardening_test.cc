@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 
@@ -69,6 +71,49 @@ TEST_F(Hardening, ForeignPointersAreCaught) {
   EXPECT_DEATH(mln_alloc_free(inside + 1), "not allocated by any pool");   // misaligned
   EXPECT_DEATH(mln_alloc_re(pool_, buffer + 64, 10), "not allocated by any pool");
   mln_alloc_free(inside);
+}
+
+// What an interior pointer is told by: the header-sized bytes before it. A
+// size word with bit 0 set reads as a freed block (the message says it may
+// not be one), any owner word that names no pool (zeros, a small number,
+// an odd or misaligned one, an address that holds no pool) as foreign.
+// (Bytes that read as a live block's header of a live pool are not caught:
+// the README's bad-input table and mln_alloc_free's comment say so. The
+// pool's address plus one reads as a block in its front cache: "double
+// free (the block was already freed)".)
+TEST_F(Hardening, InteriorPointersAreCaughtByTheBytesBeforeThem) {
+  struct user {
+    size_t len;
+    void *owner;
+    alignas(MLN_ALLOC_ALIGNMENT) unsigned char data[64];
+  };
+  ASSERT_EQ(offsetof(user, data), probe_block_header());
+  auto *u = static_cast<user *>(mln_alloc_c(pool_, sizeof(user)));
+  alignas(64) static unsigned char not_a_pool[256] = {};
+  const char *foreign = "mln_alloc_free: pointer not allocated by any pool";
+  struct {
+    size_t len;
+    void *owner;
+    const char *says;
+  } cases[] = {
+      {0, nullptr, foreign},
+      {64, nullptr, foreign},
+      {64, reinterpret_cast<void *>(uintptr_t{100}), foreign},
+      {64, reinterpret_cast<char *>(pool_) + 8, foreign},  // aligned, names no pool
+      {64, reinterpret_cast<char *>(pool_) + 2, foreign},  // misaligned owner
+      {64, not_a_pool + 64, foreign},                      // memory holding no pool
+      {65, pool_, "mln_alloc_free: double free, or a pointer inside a block"},
+      {65, nullptr, "double free, or a pointer inside a block"},
+  };
+  for (const auto &c : cases) {
+    u->len = c.len;
+    u->owner = c.owner;
+    EXPECT_DEATH(mln_alloc_free(u->data), c.says) << c.len << " " << c.owner;
+    EXPECT_DEATH(mln_alloc_re(pool_, u->data, 10), "not allocated by any pool|double free")
+        << c.len << " " << c.owner;
+  }
+  EXPECT_EQ(mln_alloc_check(pool_), 0);
+  mln_alloc_free(u);
 }
 
 TEST_F(Hardening, DestroyingTwiceIsCaught) {
