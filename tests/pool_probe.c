@@ -119,6 +119,47 @@ void probe_shared_mark_dirty(mln_alloc_t *shm)
     mln_journal_save(j, (void *)(uintptr_t)&j->subject);
 }
 
+void probe_shared_region(const mln_alloc_t *shm, void **base, size_t *bytes)
+{
+    *base = mln_pool_home(shm);
+    *bytes = shm->home_bytes;
+}
+
+int probe_shared_journal_dirty(const mln_alloc_t *shm) { return mln_journal_dirty(&mln_shared_of(shm)->journal); }
+
+size_t probe_shared_blocks(const mln_alloc_t *shm, probe_block *out, size_t max)
+{
+    const char *base = mln_pool_home(shm), *end = base + shm->home_bytes;
+    mln_block_t *b = mln_span_first_block(shm->engine.spans);
+    size_t n = 0;
+    while (!block_is_sentinel(b)) {
+        if ((const char *)b < base || (const char *)b + MLN_BLOCK_HEADER > end || block_size(b) < MLN_BLOCK_MIN ||
+            block_size(b) > (size_t)(end - (const char *)b))
+            return (size_t)-1;
+        if (n < max) {
+            out[n].offset = (size_t)((const char *)b - base);
+            out[n].size = block_size(b);
+            out[n].state = block_is_free(b) ? PROBE_BLOCK_FREE
+                           : b->link == mln_front_cache_mark(shm) ? PROBE_BLOCK_CACHED
+                                                                  : PROBE_BLOCK_USED;
+            out[n].tag = block_is_free(b) ? NULL : b->link;
+        }
+        n++;
+        b = block_next(b);
+    }
+    return n;
+}
+
+size_t probe_shared_child_owners(const mln_alloc_t *shm, unsigned long *out, size_t max)
+{
+    size_t n = 0;
+    for (const mln_alloc_t *c = shm->first_child; c != NULL && n < max; c = c->next_sibling)
+        out[n++] = c->owner_id;
+    return n;
+}
+
+void *probe_payload_of_header(void *header) { return block_payload((mln_block_t *)header); }
+
 size_t probe_block_head(const void *ptr)
 {
     MLN_TRACK_CORE_CALL();

@@ -63,6 +63,29 @@ unsigned long probe_shared_recoveries(const mln_alloc_t *shm);
 unsigned long probe_shared_repairs(const mln_alloc_t *shm);
 unsigned long probe_shared_holder(const mln_alloc_t *shm);
 
+/* The memory a shared pool lives in: every byte of its state, and all its
+ * blocks, lie in [*base, *base + *bytes). */
+void probe_shared_region(const mln_alloc_t *shm, void **base, size_t *bytes);
+/* Whether its journal says a process died mid-operation (or mid-recovery). */
+int probe_shared_journal_dirty(const mln_alloc_t *shm);
+
+/* One block of a shared pool's region, as its head and link words say. */
+typedef struct probe_block {
+    size_t offset; /* of its header from the region's base */
+    size_t size;   /* header included */
+    int state;     /* PROBE_BLOCK_FREE, _USED or _CACHED (used, in the pool's front cache) */
+    const void *tag; /* a used block's owner as its link word names it (NULL when free) */
+} probe_block;
+enum { PROBE_BLOCK_FREE = 0, PROBE_BLOCK_USED = 1, PROBE_BLOCK_CACHED = 2 };
+/* The region's blocks in address order, at most `max` into out[]; returns
+ * how many there are, or (size_t)-1 if the head words do not tile it. */
+size_t probe_shared_blocks(const mln_alloc_t *shm, probe_block *out, size_t max);
+/* The owner ids (mln_alloc_shm_reclaim's) of its linked sub-pools, at most
+ * `max` into out[]; returns how many there are. */
+size_t probe_shared_child_owners(const mln_alloc_t *shm, unsigned long *out, size_t max);
+/* A payload's address from its block's header's. */
+void *probe_payload_of_header(void *header);
+
 /* The head word (size and flags) of the block at ptr. */
 size_t probe_block_head(const void *ptr);
 /* Whether the front cache's class tables agree with the formula that defines the classes. */
