@@ -182,7 +182,10 @@ void mln_alloc_set_panic_hook(mln_alloc_panic_hook_t hook);
  * A shared pool whose last lock holder died mid-operation is recovered
  * first, as at every lock (the caller holds the lock).
  * Returns 0 when all holds, -1 otherwise (and for NULL, a dead pool, or a
- * shared pool that has failed). O(blocks + pools).
+ * shared pool that has failed). A shared pool whose own region fails the
+ * walk is marked failed before this returns (mln_alloc_shm_failed); -1 with
+ * the pool not failed means one of its sub-pools is broken (its process
+ * died inside it: mln_alloc_shm_reclaim). O(blocks + pools).
  * A debugging and testing aid; follows the pool's thread rule.
  */
 int mln_alloc_check(mln_alloc_t *pool);
@@ -222,7 +225,9 @@ int mln_alloc_check(mln_alloc_t *pool);
  * if a lock holder died mid-operation, the pool is recovered first, as at
  * every lock (the figures never count a torn operation).
  * Returns 0, or -1 for NULL stats, a NULL or dead pool, or a shared pool
- * that has failed. O(spans), O(blocks) for a shared pool. Thread rule: the
+ * that has failed (one whose count from the blocks finds them broken is
+ * marked failed there, before this returns). O(spans), O(blocks) for a
+ * shared pool. Thread rule: the
  * pool's.
  *
  * (Before version 1.1 of the library, bytes_held was named capacity and
@@ -288,10 +293,13 @@ mln_size_t mln_alloc_region_min_size(void);
  * process to take the lock (the ready-made locker below notices the dead
  * owner; any lock that returns after its owner died works too) undoes the
  * torn step, rebuilds the pool's free lists from its blocks, finishes a
- * half-done sub-pool destruction, and runs a full integrity walk. If the walk
- * fails the pool is marked failed: every later call on it returns NULL or
- * does nothing (mln_alloc_shm_failed tells). The dead process's sub-pools
- * stay allocated until mln_alloc_shm_reclaim releases them.
+ * half-done sub-pool destruction, and runs a full integrity walk. That
+ * recovery may itself be killed at any instruction: the journal stays dirty
+ * until it is whole, and the next lock holder runs it again, to the same
+ * end. If the walk fails the pool is marked failed: every later call on it
+ * returns NULL or does nothing (mln_alloc_shm_failed tells). The dead
+ * process's sub-pools stay allocated until mln_alloc_shm_reclaim releases
+ * them.
  *
  * Returns NULL when attr == NULL, attr->lock or attr->unlock is NULL,
  * attr->size < MLN_ALLOC_SHM_MIN_SIZE (0 included) or too large to round to
@@ -323,7 +331,9 @@ int mln_alloc_shm_reclaim(mln_alloc_t *pool, unsigned long owner);
  */
 int mln_alloc_shm_recover(mln_alloc_t *pool);
 
-/* mln_alloc_shm_failed: non-zero when recovery found the shared pool beyond repair. */
+/* mln_alloc_shm_failed: non-zero when recovery, mln_alloc_check or
+ * mln_alloc_stats found the shared pool beyond repair (0 for NULL or a pool
+ * that is not shared). A failed pool hands out nothing, for good. O(1). */
 int mln_alloc_shm_failed(const mln_alloc_t *pool);
 
 /*
