@@ -60,15 +60,8 @@ static const char *check_children(const mln_alloc_t *pool)
 
 const char *mln_shared_check(const mln_alloc_t *pool, size_t *used_bytes)
 {
-    size_t used = 0, cached = 0;
     const char *problem = check_children(pool);
-    if (problem == NULL)
-        problem = mln_front_cache_check(pool->cache, pool, &cached);
-    if (problem == NULL)
-        problem = mln_engine_check(&pool->engine, tag_ok, pool, &used);
-    if (used_bytes != NULL)
-        *used_bytes = used - cached;
-    return problem;
+    return problem != NULL ? problem : mln_pool_check_owned(pool, tag_ok, pool, used_bytes);
 }
 
 void mln_shared_fail(mln_alloc_t *pool)

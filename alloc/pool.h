@@ -380,4 +380,9 @@ const char *mln_pool_check_tree(const mln_alloc_t *pool);
  */
 const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes);
 
+/* As mln_pool_check, with `owner_ok(ctx, link)` deciding which owners a
+ * used block may name (a kind whose blocks other pools' may own: shared). */
+const char *mln_pool_check_owned(const mln_alloc_t *pool, mln_owner_check_fn owner_ok, const void *ctx,
+                                 size_t *used_bytes);
+
 #endif /* MLN_ALLOC_POOL_H */

@@ -32,13 +32,19 @@ const char *mln_pool_check_tree(const mln_alloc_t *pool)
     return problem;
 }
 
-const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes)
+const char *mln_pool_check_owned(const mln_alloc_t *pool, mln_owner_check_fn owner_ok, const void *ctx,
+                                 size_t *used_bytes)
 {
     size_t used = 0, cached = 0;
-    const char *problem = mln_engine_check(&pool->engine, is_owner, pool, &used);
+    const char *problem = mln_engine_check(&pool->engine, owner_ok, ctx, &used);
     if (problem == NULL)
         problem = mln_front_cache_check(pool->cache, pool, &cached);
     if (used_bytes != NULL)
         *used_bytes = used - cached;
     return problem;
+}
+
+const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes)
+{
+    return mln_pool_check_owned(pool, is_owner, pool, used_bytes);
 }
