@@ -29,10 +29,8 @@ Pages Widen(void *base, size_t bytes) {
   return {reinterpret_cast<char *>(lo), hi - lo};
 }
 
-// The child's end of it: a fork that runs fn and exits 0, or reports how it failed.
-std::string WaitFor(pid_t pid) {
-  int status = 0;
-  if (waitpid(pid, &status, 0) != pid) return "waitpid failed";
+// How the child ended, from waitpid's status: empty when it ran fn and exited 0.
+std::string HowItEnded(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status) == 0 ? "" : "the child exited with " + std::to_string(WEXITSTATUS(status));
   return std::string("the child died of ") + strsignal(WTERMSIG(status));
 }
@@ -143,7 +141,8 @@ Trace Watch(Pages pages, const std::function<void()> &fn) {
     mprotect(pages.lo, pages.bytes, PROT_READ | PROT_WRITE);
     _exit(0);
   }
-  trace.failure = pid < 0 ? "fork failed" : WaitFor(pid);
+  int status = 0;
+  trace.failure = pid < 0 ? "fork failed" : waitpid(pid, &status, 0) != pid ? "waitpid failed" : HowItEnded(status);
   if (trace.failure.empty()) {
     // Replay the log over the memory as it was: one state per store.
     const unsigned char *at = child_log->data;
@@ -200,8 +199,7 @@ Trace Watch(Pages pages, const std::function<void()> &fn) {
       trace.states.push_back(last);
     }
   }
-  if (WIFSIGNALED(status)) trace.failure = std::string("the child died of ") + strsignal(WTERMSIG(status));
-  else if (WEXITSTATUS(status) != 0) trace.failure = "the child exited with " + std::to_string(WEXITSTATUS(status));
+  trace.failure = HowItEnded(status);
   return trace;
 }
 

@@ -267,45 +267,48 @@ class Sweep {
     ASSERT_EQ(op.failure, "") << s_.name;
     counts_.ops++;
     counts_.steps += op.traps;
-    // The points the operation commits: before it, and wherever its journal is clean.
-    committed_.insert(InUse(Blocks(w_.pool)));  // the end
-    for (const std::string &state : op.states) {
-      Restore(base_, bytes_, state);
-      if (!probe_shared_journal_dirty(w_.pool)) committed_.insert(InUse(Blocks(w_.pool)));
+    // The points the operation commits: before it, and wherever its journal
+    // is clean (its last state, the end, among them).
+    std::vector<bool> dirty(op.states.size());
+    for (size_t i = 0; i < op.states.size(); i++) {
+      Restore(base_, bytes_, op.states[i]);
+      dirty[i] = probe_shared_journal_dirty(w_.pool) != 0;
+      if (!dirty[i]) committed_.insert(InUse(Blocks(w_.pool)));
     }
     Restore(base_, bytes_, before);
     committed_.insert(InUse(Blocks(w_.pool)));
     size_t dirty_seen = 0;
     for (size_t i = 0; i < op.states.size() && !HasFatalFailure(); i++) {
-      Restore(base_, bytes_, op.states[i]);
-      bool dirty = probe_shared_journal_dirty(w_.pool);
       Tiling ref;
       Level1(op.states[i], i, &ref);
-      if (dirty && (full_ || dirty_seen % 6 == 0)) Level2(op.states[i], i, ref);
-      dirty_seen += dirty;
+      counts_.dirty1 += dirty[i];
+      if (dirty[i] && (full_ || dirty_seen % 6 == 0)) Cut(op.states[i], {i}, ref);
+      dirty_seen += dirty[i];
     }
     Restore(base_, bytes_, before);  // the pool as the set-up left it, for its destruction
     mln_alloc_destroy(w_.pool);
   }
 
  private:
-  std::string Where(size_t i, long j = -1, long k = -1) const {
-    std::string at = std::string(s_.name) + ": killed after store " + std::to_string(i + 1);
-    if (j >= 0) at += ", its recovery killed after store " + std::to_string(j + 1);
-    if (k >= 0) at += ", that one's recovery after store " + std::to_string(k + 1);
+  // Where the kills were: after store path[0] + 1 of the operation, then of
+  // each recovery in turn.
+  std::string Where(const std::vector<size_t> &path) const {
+    static const char *const kWho[] = {": killed after store ", ", its recovery killed after store ",
+                                       ", that one's recovery after store "};
+    std::string at = s_.name;
+    for (size_t n = 0; n < path.size(); n++) at += kWho[n] + std::to_string(path[n] + 1);
     return at;
   }
 
   // What a recovery left alone makes of `state`; checked, and its tiling in *ref.
   void Level1(const std::string &state, size_t i, Tiling *ref) {
     counts_.level1++;
-    counts_.dirty1 += probe_shared_journal_dirty(w_.pool) != 0;
     Restore(base_, bytes_, state);
     const char *problem = Settle(w_.pool, ref);
     if (problem == nullptr && committed_.count(InUse(*ref)) == 0)
       problem = "the blocks in use are not those of any point the operation committed";
     if (problem == nullptr) problem = FreeAll(w_.pool, *ref, largest_empty_);
-    ASSERT_EQ(problem, nullptr) << Where(i) << ": " << problem;
+    ASSERT_EQ(problem, nullptr) << Where({i}) << ": " << problem;
   }
 
   // A state a killed recovery left: recovered again, it must end as `ref`.
@@ -329,26 +332,22 @@ class Sweep {
     return t;
   }
 
-  void Level2(const std::string &state, size_t i, const Tiling &ref) {
+  // The recovery of `state`, which the kills at `path` left, cut at each of
+  // its stores in turn and recovered again: each must end as `ref`. One
+  // level deeper (a kill during the recovery of the recovery) for a sample.
+  void Cut(const std::string &state, std::vector<size_t> path, const Tiling &ref) {
     Trace rec = StepRecovery(state);
-    ASSERT_EQ(rec.failure, "") << Where(i);
+    ASSERT_EQ(rec.failure, "") << Where(path);
     size_t dirty_seen = 0;
+    path.push_back(0);
     for (size_t j = 0; j < rec.states.size() && !HasFatalFailure(); j++) {
-      counts_.level2++;
-      Expect(rec.states[j], ref, Where(i, static_cast<long>(j)));
+      path.back() = j;
+      (path.size() == 2 ? counts_.level2 : counts_.level3)++;
+      Expect(rec.states[j], ref, Where(path));
+      if (path.size() == 3) continue;
       Restore(base_, bytes_, rec.states[j]);
       if (!probe_shared_journal_dirty(w_.pool)) continue;
-      // Level 3, spot-checked: a kill during the recovery of the recovery.
-      if (dirty_seen++ % (full_ ? 8 : 40) == 0 && i % 2 == 0) Level3(rec.states[j], i, j, ref);
-    }
-  }
-
-  void Level3(const std::string &state, size_t i, size_t j, const Tiling &ref) {
-    Trace rec = StepRecovery(state);
-    ASSERT_EQ(rec.failure, "") << Where(i, static_cast<long>(j));
-    for (size_t k = 0; k < rec.states.size() && !HasFatalFailure(); k++) {
-      counts_.level3++;
-      Expect(rec.states[k], ref, Where(i, static_cast<long>(j), static_cast<long>(k)));
+      if (dirty_seen++ % (full_ ? 8 : 40) == 0 && path[0] % 2 == 0) Cut(rec.states[j], path, ref);
     }
   }
 
