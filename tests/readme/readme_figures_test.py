@@ -14,7 +14,8 @@ workloads by their sources.
 
     readme_figures_test.py README PROBE NAME=PATH...
 
-NAME=PATH gives the public header (header), the fuzz smoke test to run
+NAME=PATH gives the README's companion pages whose figures are checked
+too (testing, performance), the public header (header), the fuzz smoke test to run
 (fuzz_smoke), the test sources (header_modes, stress, shm_kill, shm_procs,
 threads, request_arena, shm_workers) and, optionally, the installable shared
 library and its static archive's list of internal names (dist_library,
@@ -31,7 +32,10 @@ import sys
 readme_path, probe = sys.argv[1:3]
 sources = dict(arg.split("=", 1) for arg in sys.argv[3:])
 readme = open(readme_path, encoding="utf-8").read()
-flat = " ".join(readme.split())  # wording may wrap anywhere
+# The pages the README sends the long versions to (docs/TESTING.md,
+# docs/PERFORMANCE.md: testing=PATH, performance=PATH) quote figures too.
+pages = [open(sources[name], encoding="utf-8").read() for name in ("testing", "performance") if name in sources]
+flat = " ".join("\n".join([readme] + pages).split())  # wording may wrap anywhere
 failures = []
 
 
