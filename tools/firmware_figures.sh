@@ -9,13 +9,24 @@
 #                                          (between its firmware-figures marks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The core's layers, bottom first, and the layer of each of its sources:
+# alloc/layers.bzl (Starlark that is also Python), as alloc/BUILD loads it.
+read_layers='ns = {}; exec(open("alloc/layers.bzl").read(), ns)'
+mapfile -t layers < <(python3 -c "$read_layers; print(*ns['LAYER_ORDER'], sep=chr(10))")
+declare -A layer_of_source
+while read -r src layer; do layer_of_source[$src]=$layer; done < <(python3 -c "$read_layers
+for layer, (sources, headers) in sorted(ns['LAYERS'].items()):
+    for src in sources: print(src, layer)")
+for src in alloc/*.c; do
+  [ -n "${layer_of_source[$(basename "$src")]:-}" ] ||
+    { echo "firmware_figures: $src belongs to no layer (alloc/layers.bzl)" >&2; exit 1; }
+done
 # Bazel's output goes to stderr, its progress a line every 30 s: stdout is
 # for the figures.
 echo "firmware_figures: building the library and the firmware image for Cortex-M3 at -Os (a minute or two unless cached)..." >&2
 ./tools/bazel build --show_progress_rate_limit=30 --config=m3 -c opt --copt=-Os //alloc:core \
   //platform/freestanding //examples/firmware:firmware_elf >&2
 out="$(./tools/bazel info --config=m3 -c opt --copt=-Os bazel-bin 2>/dev/null)"
-layers=(base engine pool kinds api)
 libs=()
 for layer in "${layers[@]}"; do libs+=("$out/alloc/liblayer_$layer.a"); done
 libs+=("$out/platform/freestanding/libfreestanding.a")
@@ -54,15 +65,12 @@ echo "An image using region pools only: the library adds $region_only bytes of t
 # every input section kept (the map lists the discarded ones first), summed by the layer of the object it came from.
 layer_of() {
   case "$1" in
-    alloc_engine* | alloc_journal*) echo engine ;;
-    alloc_pool* | alloc_front_cache*) echo pool ;;
-    alloc_kind_*) echo kinds ;;
-    alloc_api*) echo api ;;
-    alloc_*) echo base ;;
+    alloc_*) echo "${layer_of_source[${1#alloc_}.c]}" ;;
     *) echo platform ;;
   esac
 }
-declare -A by_layer=([base]=0 [engine]=0 [pool]=0 [kinds]=0 [api]=0 [platform]=0)
+declare -A by_layer=([platform]=0)
+for layer in "${layers[@]}"; do by_layer[$layer]=0; done
 while read -r hex object; do
   layer=$(layer_of "$(basename "$object" .o)")
   by_layer[$layer]=$((by_layer[$layer] + 16#${hex#0x}))
@@ -76,7 +84,9 @@ done < <(awk '
   { pending = 0 }' "$probe/with.map" | grep "$probe/[a-z]*_" || true)
 breakdown=""
 layers_total=0
-for layer in engine pool kinds api base platform; do
+# The README's order: the layers above base, bottom first, then base, then
+# the platform.
+for layer in "${layers[@]:1}" "${layers[0]}" platform; do
   breakdown+="${breakdown:+, }$layer ${by_layer[$layer]}"
   layers_total=$((layers_total + by_layer[$layer]))
 done
