@@ -22,8 +22,9 @@ translation unit.
 What separate translation units allow and one does not is refused, with the
 names: a static function or variable, a type, a tag or an enumeration
 constant of one file that another file also defines (or declares), a macro
-of a .c file that a header defines too, and an identifier of a .c file that
-is a macro of a header the file does not include (it would be expanded).
+of a .c file that a header defines too, an identifier of a .c file that is
+a macro of a header the file does not include (it would be expanded), and
+an internal include under an #if (its file is inlined once, for all).
 
 mem.c is built with -fno-builtin -fno-tree-loop-distribute-patterns in the
 Bazel build, so that GCC does not turn its byte loops back into calls to
@@ -454,9 +455,18 @@ def generate(root):
         if wrap:
             out.extend(["#if defined(__GNUC__) && !defined(__clang__)", "#pragma GCC push_options",
                     '#pragma GCC optimize("no-tree-loop-distribute-patterns")', "#endif"])
+        # #if depth: an include under a condition (past a header's guard)
+        # would put the file it inlines under that condition for every file after
+        depth = 0
         for line in lines:
+            d = re.match(r"\s*#\s*(if|ifdef|ifndef|endif)\b", line)
+            if d:
+                depth += -1 if d.group(1) == "endif" else 1
             m = re.match(r'\s*#\s*include\s+"([^"]+)"', line)
             if m:
+                if depth > (1 if path.endswith(".h") else 0):
+                    raise Refused(f'{path} includes "{m.group(1)}" under an #if: '
+                                  "an amalgamation inlines each header once, unconditionally")
                 inc = m.group(1)
                 if inc == PUBLIC_HEADER:
                     if not public_included:
