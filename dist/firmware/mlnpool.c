@@ -1483,7 +1483,7 @@ static const char *check_bins(const mln_engine_t *e, size_t *members)
         CHECK(((e->fl_bitmap >> fl) & 1u) == (row != 0), "first-level bitmap disagrees");
         CHECK(fl < levels || row == 0, "bin beyond the engine's levels");
         for (unsigned sl = 0; sl < MLN_SL_COUNT; sl++) {
-            if (!((e->sl_bitmap[fl] >> sl) & 1u))
+            if (!((row >> sl) & 1u))
                 continue;
             const mln_block_t *prev = NULL;
             const mln_block_t *b = e->heads[fl][sl];
