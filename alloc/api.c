@@ -85,6 +85,11 @@ void *mln_alloc_m(mln_alloc_t *pool, mln_size_t size)
     if (pool == NULL)
         return NULL;
     MLN_TRACK_CORE_CALL();
+    if (!MLN_WITH_FRONT_CACHE) { /* firmware (profile.h): one way for every pool */
+        if (!mln_pool_is_live(pool))
+            mln_misuse(__func__, MLN_MISUSE_NOT_LIVE);
+        return alloc_missed(pool, size, mln_engine_block_size(size));
+    }
     /* The pool's first line is read next anyway: one compare, which also
      * sends any other kind of pool (a child, a shared pool) its own way. */
     if (__builtin_expect(!mln_pool_is_served_inline(pool), 0))
@@ -212,6 +217,12 @@ void mln_alloc_free(void *ptr)
     if (ptr == NULL)
         return;
     MLN_TRACK_CORE_CALL();
+    if (!MLN_WITH_FRONT_CACHE) { /* firmware (profile.h): one way for every pool */
+        mln_alloc_t *pool = owner_of(ptr, __func__);
+        announce_free(pool, ptr);
+        mln_pool_free_uncached(pool, block_from_payload(ptr));
+        return;
+    }
     /* named_pool's checks, the free bit tested together with the size (a
      * block past the front cache's table): what fails any of them, rare,
      * goes the long way. */

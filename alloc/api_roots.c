@@ -12,8 +12,9 @@
  * The static region's pool is made on the first call, with no lock: a
  * platform with a static region is one where root and shared pools are
  * created from one thread of control at a time (the integrator serialises
- * them). A platform with an OS leaves the pointer NULL forever, so threads
- * only read it.
+ * them). Its handle is found in the region itself (a zeroed region holds no
+ * live pool yet), so the library keeps no variable of its own for it: an
+ * image without a default region has no RAM of the library's but its pools.
  */
 #include "alloc/api_roots.h"
 
@@ -21,22 +22,22 @@
 #include "alloc/platform.h"
 #include "alloc/track.h"
 
-static mln_alloc_t *static_region_pool;
-
 /*
  * The parent that mln_alloc_init(NULL) gives a new root pool: the pool over
  * the platform's static region (made on first call), or NULL where root
- * pools take spans from the OS (also if the region is too small for a pool).
+ * pools take spans from the OS, where there is no default region, or where
+ * it is too small for a pool.
  */
 static mln_alloc_t *root_parent(void)
 {
-    if (static_region_pool == NULL) {
-        size_t size = 0;
-        void *region = mln_platform_static_region(&size);
-        if (region != NULL)
-            static_region_pool = mln_heap_create_over(region, size);
-    }
-    return static_region_pool;
+    size_t size = 0;
+    void *region = mln_platform_static_region(&size);
+    if (region == NULL)
+        return NULL;
+    mln_alloc_t *pool = mln_pool_at_home(region, NULL); /* the region is aligned: no skip */
+    if (size > mln_alloc_region_min_size() && mln_pool_is_live(pool))
+        return pool;
+    return mln_heap_create_over(region, size);
 }
 
 mln_alloc_t *mln_alloc_init(mln_alloc_t *parent)

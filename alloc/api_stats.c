@@ -44,7 +44,7 @@ int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats)
     stats->bytes_held = mln_pool_held_bytes(pool);
     /* A block in the front cache is free to the caller, and the engine's
      * once the pool flushes the cache, as it does before it would grow. */
-    size_t cached = mln_front_cache_largest(pool->cache);
+    size_t cached = pool->cache != NULL ? mln_front_cache_largest(pool->cache) : 0;
     size_t largest = mln_engine_largest_free(&pool->engine);
     if (cached > MLN_BLOCK_HEADER && cached - MLN_BLOCK_HEADER > largest)
         largest = cached - MLN_BLOCK_HEADER;

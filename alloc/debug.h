@@ -11,23 +11,39 @@
 #define MLN_ALLOC_DEBUG_H
 
 #include "alloc/platform.h"
+#include "alloc/profile.h"
 
 /* Report misuse or a broken invariant: the user's hook, then the platform's panic. */
 _Noreturn void mln_panic(const char *message);
 
-/* Report misuse of a public call: mln_panic("<call>: <what>"). */
-_Noreturn void mln_misuse(const char *call, const char *what);
+/* Report misuse of a public call: mln_panic("<call>: <what>"), or the
+ * reason alone where the profile leaves call names out (profile.h: their
+ * strings are then not in the image at all). */
+_Noreturn void mln_misuse_report(const char *call, const char *what);
+#define mln_misuse(call, what) mln_misuse_report(MLN_WITH_CALL_NAMES ? (call) : (const char *)0, (what))
 
-/* Why a call was refused, one string each whichever call reports it. */
-#define MLN_MISUSE_NOT_LIVE "not a live pool (destroyed, below a destroyed pool, or never created)"
-#define MLN_MISUSE_PARENT_NOT_LIVE "the parent is " MLN_MISUSE_NOT_LIVE
-#define MLN_MISUSE_DOUBLE_FREE "double free (the block was already freed)"
+/*
+ * Why a call was refused, one string each whichever call reports it: a
+ * sentence in the services profile, a few words in firmware, where the
+ * messages are most of what hardening costs in flash. The firmware words
+ * begin as the sentences do, and the README's bad-input table names both.
+ */
+#define MLN_MISUSE_NOT_LIVE                                                                   \
+    MLN_BY_PROFILE("not a live pool (destroyed, below a destroyed pool, or never created)", \
+                   "not a live pool")
+#define MLN_MISUSE_PARENT_NOT_LIVE                                                                           \
+    MLN_BY_PROFILE("the parent is not a live pool (destroyed, below a destroyed pool, or never created)", \
+                   "the parent is not a live pool")
+#define MLN_MISUSE_DOUBLE_FREE MLN_BY_PROFILE("double free (the block was already freed)", "double free")
 /* When the header's free bit is all there is to go by: a pointer into a
  * block (or anywhere) whose bytes before it have that bit set reads alike. */
-#define MLN_MISUSE_FREED_HEADER \
-    "double free, or a pointer inside a block (the bytes before it read as an already freed block's header)"
+#define MLN_MISUSE_FREED_HEADER                                                                                    \
+    MLN_BY_PROFILE(                                                                                             \
+        "double free, or a pointer inside a block (the bytes before it read as an already freed block's header)", \
+        "double free, or a pointer inside a block")
 #define MLN_MISUSE_FOREIGN "pointer not allocated by any pool"
-#define MLN_MISUSE_POOL_HANDLE "the pointer is a pool (mln_alloc_destroy destroys a pool)"
+#define MLN_MISUSE_POOL_HANDLE \
+    MLN_BY_PROFILE("the pointer is a pool (mln_alloc_destroy destroys a pool)", "the pointer is a pool")
 #define MLN_MISUSE_DEAD_POOL "the block's pool was destroyed"
 
 #define MLN_STRINGIFY_(x) #x

@@ -32,7 +32,7 @@ static inline void bin_remove(mln_engine_t *e, mln_block_t *b)
         prev->link = next;
         return;
     }
-    MLN_ASSERT(e->heads[fl][sl] == b);
+    MLN_ASSERT(e->heads[fl][sl] == b && fl < mln_engine_levels_for(e->bin_limit - 1));
     e->heads[fl][sl] = next;
     if (next == NULL) {
         e->sl_bitmap[fl] &= ~(1u << sl);
@@ -45,6 +45,7 @@ static inline void bin_remove(mln_engine_t *e, mln_block_t *b)
 static inline void bin_insert(mln_engine_t *e, mln_block_t *b)
 {
     unsigned fl, sl;
+    MLN_ASSERT(block_size(b) < e->bin_limit);
     mln_engine_bin_of(block_size(b), &fl, &sl);
     MLN_ASSERT(block_is_free(b) && !block_prev_is_free(b));
     MLN_ASSERT(block_prev_physical(block_next(b)) == b);
@@ -88,7 +89,7 @@ static inline mln_block_t *exact_bin_head(const mln_engine_t *e, size_t size)
 static inline mln_block_t *find(const mln_engine_t *e, size_t size)
 {
     size_t fit = mln_engine_fit_size(size);
-    if (fit >= MLN_BIN_LIMIT)
+    if (fit >= e->bin_limit)
         return e->wild != NULL && block_size(e->wild) >= size ? e->wild : NULL;
     unsigned fl, sl;
     mln_engine_bin_of(fit, &fl, &sl);
@@ -125,7 +126,7 @@ static inline void trim_tail(mln_engine_t *e, mln_block_t *b, size_t size, bool 
     MLN_ASSERT(!block_is_free(b) && size <= block_size(b));
     size_t tail_size = block_size(b) - size;
     /* Only a block on a span of its own can leave a tail too large for a bin. */
-    if (tail_size < MLN_BLOCK_MIN || tail_size >= MLN_BIN_LIMIT)
+    if (tail_size < MLN_BLOCK_MIN || tail_size >= e->bin_limit)
         return;
     mln_block_t *after = block_next(b);
     block_set_size(b, size);
@@ -167,10 +168,13 @@ void mln_engine_mark_free(mln_block_t *b) { mark_free(b); }
 void mln_engine_bin_insert(mln_engine_t *e, mln_block_t *b) { bin_insert(e, b); }
 mln_block_t *mln_engine_find(const mln_engine_t *e, size_t size) { return find(e, size); }
 
-void mln_engine_init(mln_engine_t *e)
+void mln_engine_init(mln_engine_t *e, void *bins, unsigned levels)
 {
+    MLN_ASSERT(levels >= 1 && levels <= MLN_FL_COUNT);
+    e->heads = bins;
+    e->bin_limit = (size_t)1 << (MLN_SMALL_LOG2 + levels - 1u);
     e->fl_bitmap = 0;
-    for (unsigned i = 0; i < MLN_FL_COUNT_MAX; i++)
+    for (unsigned i = 0; i < MLN_FL_COUNT; i++)
         e->sl_bitmap[i] = 0;
     e->spans = NULL;
     e->wild = NULL;

@@ -23,8 +23,9 @@
 #include <stdint.h>
 
 #include "alloc/block.h"
+#include "alloc/profile.h"
 
-#define MLN_SL_LOG2 4u
+/* MLN_SL_LOG2, the bins per power of two, is the profile's (profile.h). */
 #define MLN_SL_COUNT (1u << MLN_SL_LOG2)
 #define MLN_ALIGN_LOG2 (MLN_ALIGN == 8 ? 3u : MLN_ALIGN == 16 ? 4u : MLN_ALIGN == 32 ? 5u : 6u)
 #define MLN_SMALL_LOG2 (MLN_SL_LOG2 + MLN_ALIGN_LOG2)
@@ -38,6 +39,17 @@
                                                        : MLN_SIZE_BITS - MLN_SMALL_LOG2)
 /* Every block in a bin is smaller than this. */
 #define MLN_BIN_LIMIT ((size_t)1 << (MLN_SMALL_LOG2 + MLN_FL_COUNT - 1u))
+
+/* A second-level bitmap: a byte where a power of two has at most 8 bins
+ * (firmware), so that the bitmaps stay a few dozen bytes of a pool. */
+#if MLN_SL_COUNT <= 8
+typedef uint8_t mln_sl_map_t;
+#else
+typedef uint32_t mln_sl_map_t;
+#endif
+
+/* The bin heads of an engine: MLN_SL_COUNT per level (power of two). */
+typedef struct mln_block *mln_bin_row_t[MLN_SL_COUNT];
 
 /* A span: a run of blocks. The header sits at the span's first byte. */
 typedef struct mln_span {
@@ -59,15 +71,20 @@ typedef struct mln_engine {
      * a fresh span costs a few stores per block. NULL when there is none. */
     mln_block_t *wild;
     mln_span_t *spans;                  /* circular list of the spans in use */
-    uint32_t sl_bitmap[MLN_FL_COUNT_MAX]; /* bit s of [f]: bin (f, s) is non-empty */
-    /* heads[f][s] is the first free block of bin (f, s); read only while its
-     * bitmap bit is set, so it is never initialised: creating an engine
-     * touches the bitmaps alone. */
-    mln_block_t *heads[MLN_FL_COUNT_MAX][MLN_SL_COUNT];
+    /* heads[f][s] is the first free block of bin (f, s), f below the
+     * engine's levels; read only while its bitmap bit is set, so it is
+     * never initialised: creating an engine touches the bitmaps alone. The
+     * storage is the engine owner's (mln_engine_init), sized to the blocks
+     * the engine can ever hold: a pool over 2 KiB needs far fewer rows
+     * than one that may hold 4 GiB blocks. */
+    mln_bin_row_t *heads;
+    size_t bin_limit;                   /* every block in a bin is smaller: 2^(MLN_SMALL_LOG2 + levels - 1) */
+    mln_sl_map_t sl_bitmap[MLN_FL_COUNT]; /* bit s of [f]: bin (f, s) is non-empty */
 } mln_engine_t;
 
 _Static_assert(MLN_ALIGN == ((size_t)1 << MLN_ALIGN_LOG2), "alignment has a known log2");
 _Static_assert(MLN_SL_COUNT <= 32, "a second-level bitmap fits in 32 bits");
+_Static_assert(MLN_FL_COUNT <= MLN_FL_COUNT_MAX, "a first-level bitmap fits in 32 bits");
 
 /* Index of the highest set bit of x != 0. */
 static inline unsigned mln_highest_bit(size_t x)
@@ -136,8 +153,31 @@ static inline const mln_block_t *mln_span_sentinel(const mln_span_t *span)
                                                mln_span_block_bytes(span->size));
 }
 
-/* Make `e` empty: no spans, no free blocks. O(FL). */
-void mln_engine_init(mln_engine_t *e);
+/*
+ * Levels (powers of two) of bins an engine needs for blocks of up to
+ * `largest` bytes: 1 to MLN_FL_COUNT. O(1).
+ */
+static inline unsigned mln_engine_levels_for(size_t largest)
+{
+    if (largest < MLN_SMALL_LIMIT)
+        return 1u;
+    unsigned levels = mln_highest_bit(largest) - MLN_SMALL_LOG2 + 2u;
+    return levels < MLN_FL_COUNT ? levels : MLN_FL_COUNT;
+}
+
+/* Bytes of bin heads an engine of `levels` levels needs (mln_engine_init). */
+static inline size_t mln_engine_bins_bytes(unsigned levels)
+{
+    return (size_t)levels * sizeof(mln_bin_row_t);
+}
+
+/*
+ * Make `e` empty (no spans, no free blocks), its bins' heads in `bins`
+ * (mln_engine_bins_bytes(levels) bytes, pointer-aligned, never read before
+ * written): every block it is ever given must be smaller than
+ * 2^(MLN_SMALL_LOG2 + levels - 1) (mln_engine_levels_for). O(FL).
+ */
+void mln_engine_init(mln_engine_t *e, void *bins, unsigned levels);
 
 /*
  * Block size (header included) that serves a request of `bytes`, or 0 when

@@ -53,11 +53,13 @@ static const char *check_span(const mln_span_t *span, const mln_block_t *wild, m
 /* Walk the bins; counts their members. */
 static const char *check_bins(const mln_engine_t *e, size_t *members)
 {
+    unsigned levels = mln_engine_levels_for(e->bin_limit - 1);
     for (unsigned fl = 0; fl < MLN_FL_COUNT_MAX; fl++) {
-        CHECK(((e->fl_bitmap >> fl) & 1u) == (e->sl_bitmap[fl] != 0), "first-level bitmap disagrees");
-        CHECK(fl < MLN_FL_COUNT || e->sl_bitmap[fl] == 0, "bin beyond the first-level range");
+        mln_sl_map_t row = fl < MLN_FL_COUNT ? e->sl_bitmap[fl] : 0;
+        CHECK(((e->fl_bitmap >> fl) & 1u) == (row != 0), "first-level bitmap disagrees");
+        CHECK(fl < levels || row == 0, "bin beyond the engine's levels");
         for (unsigned sl = 0; sl < MLN_SL_COUNT; sl++) {
-            if (!((e->sl_bitmap[fl] >> sl) & 1u))
+            if (!((row >> sl) & 1u))
                 continue;
             const mln_block_t *prev = NULL;
             const mln_block_t *b = e->heads[fl][sl];

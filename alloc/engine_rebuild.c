@@ -50,7 +50,7 @@ static bool rebuild_span(mln_engine_t *e, mln_span_t *span)
 bool mln_engine_rebuild(mln_engine_t *e)
 {
     e->fl_bitmap = 0;
-    for (unsigned i = 0; i < MLN_FL_COUNT_MAX; i++)
+    for (unsigned i = 0; i < MLN_FL_COUNT; i++)
         e->sl_bitmap[i] = 0;
     e->wild = NULL; /* everything free goes to the bins */
     for (mln_span_t *span = e->spans; span != NULL; span = mln_engine_next_span(e, span))

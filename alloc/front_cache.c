@@ -11,6 +11,11 @@
  */
 #include "alloc/front_cache.h"
 
+/* The tables exist only where the profile carries the cache (profile.h):
+ * firmware images, built without --gc-sections too, carry none of them,
+ * and every reader of them answers "no class" there. */
+#if MLN_WITH_FRONT_CACHE
+
 /* Highest bit of a constant below 2^16, as a constant expression. */
 #define CONST_HIGHEST_BIT(x)                                                                     \
     ((x) >> 15 ? 15 : (x) >> 14 ? 14 : (x) >> 13 ? 13 : (x) >> 12 ? 12 : (x) >> 11 ? 11 :         \
@@ -106,6 +111,8 @@ const uint8_t mln_front_cache_exact_class_of_units[MLN_FRONT_CACHE_UNIT_ENTRIES]
 #define ENTRY(c) (uint16_t)((c) < CLASSES ? CLASS_BYTES(c) : 0)
 const uint16_t mln_front_cache_class_bytes[CLASS_TABLE_LENGTH] = {CLASS_ENTRIES};
 #undef ENTRY
+
+#endif /* MLN_WITH_FRONT_CACHE */
 
 const char *mln_front_cache_check(const mln_front_cache_t *q, const void *pool, size_t *cached_bytes)
 {

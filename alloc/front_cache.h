@@ -25,6 +25,10 @@
  * every free and allocation it cost instructions, and shallower lists
  * hold less on a small heap than it let them: bench/peers, bench/memory).
  *
+ * The services profile carries the cache (profile.h: MLN_WITH_FRONT_CACHE);
+ * in firmware, where it would make a call's worst case a flush of every
+ * list, the same calls compile to "no class", and pushes refuse.
+ *
  * Only the inline paths (pool_fast.h) use a pool's own cache. A kind whose
  * blocks they do not serve may keep a cache of its own instead: shared
  * pools do (kind_shared_journal.c), since every change to their blocks is
@@ -137,6 +141,8 @@ extern const uint16_t mln_front_cache_class_bytes[];
 static inline size_t mln_front_cache_class_of_request(size_t bytes)
 {
     MLN_ASSERT(bytes <= MLN_FRONT_CACHE_MAX_REQUEST);
+    if (!MLN_WITH_FRONT_CACHE)
+        return MLN_FRONT_CACHE_NONE; /* no tables in this profile */
     return mln_front_cache_class_of_units[(bytes + MLN_BLOCK_HEADER + MLN_ALIGN - 1) >> MLN_ALIGN_LOG2];
 }
 
@@ -145,7 +151,7 @@ static inline size_t mln_front_cache_class_of_request(size_t bytes)
  * size (mln_engine_block_size: 0 when not representable). */
 static inline size_t mln_front_cache_block_bytes(size_t bytes)
 {
-    return bytes <= MLN_FRONT_CACHE_MAX_REQUEST ? mln_front_cache_class_bytes[mln_front_cache_class_of_request(bytes)]
+    return MLN_WITH_FRONT_CACHE && bytes <= MLN_FRONT_CACHE_MAX_REQUEST ? mln_front_cache_class_bytes[mln_front_cache_class_of_request(bytes)]
                                                 : mln_engine_block_size(bytes);
 }
 
@@ -153,7 +159,7 @@ static inline size_t mln_front_cache_block_bytes(size_t bytes)
  * and exactly its class's size (a block resized in place may not be). */
 static inline size_t mln_front_cache_class_of_block(size_t size)
 {
-    return size <= MLN_FRONT_CACHE_MAX ? mln_front_cache_exact_class_of_units[size >> MLN_ALIGN_LOG2]
+    return MLN_WITH_FRONT_CACHE && size <= MLN_FRONT_CACHE_MAX ? mln_front_cache_exact_class_of_units[size >> MLN_ALIGN_LOG2]
                                        : MLN_FRONT_CACHE_NONE;
 }
 
@@ -185,12 +191,16 @@ static inline bool mln_front_cache_head_is_small_used(size_t head)
 static inline size_t mln_front_cache_class_of_small_head(size_t head)
 {
     MLN_ASSERT(mln_front_cache_head_is_small_used(head));
+    if (!MLN_WITH_FRONT_CACHE)
+        return MLN_FRONT_CACHE_NONE; /* no tables in this profile */
     return mln_front_cache_exact_class_of_units[head >> MLN_ALIGN_LOG2];
 }
 
 /* Bytes of the largest cached block (0: none). O(MLN_FRONT_CACHE_CLASSES). */
 static inline size_t mln_front_cache_largest(const mln_front_cache_t *q)
 {
+    if (!MLN_WITH_FRONT_CACHE)
+        return 0; /* never holds any */
     for (size_t c = MLN_FRONT_CACHE_CLASSES; c-- > 0;)
         if (mln_front_cache_holds(q, c))
             return mln_front_cache_class_bytes[c];
@@ -222,6 +232,8 @@ static inline void *mln_front_cache_mark(const void *pool)
 static inline bool mln_front_cache_push_class(mln_front_cache_t *q, mln_block_t *b, size_t c, const void *pool)
 {
     MLN_ASSERT(c == mln_front_cache_class_of_block(block_size(b)));
+    if (!MLN_WITH_FRONT_CACHE) /* the profile keeps none (profile.h) */
+        return false;
     /* Full is 255: its increment wraps to 0, the one test (then undone). */
     if (__builtin_expect(++q->count[c] == 0, 0)) {
         q->count[c] = MLN_FRONT_CACHE_FULL;

@@ -11,21 +11,28 @@
 
 #define KIB ((size_t)1024)
 
-/* Root pools: spans from the OS, cached process-wide by the platform. */
+/* Where the profile has no spans of their own for large blocks, every block
+ * is served from the pool's spans, which grow to fit it. */
+#define LARGE_BLOCKS(threshold) (MLN_WITH_LARGE_SPANS ? (threshold) : SIZE_MAX)
+
+/* Root pools: spans from the OS, cached process-wide by the platform; in
+ * firmware, blocks of the default region (a few KiB at a time). */
 static const struct mln_pool_policy root_policy = {
-    .home_bytes = 64 * KIB,
-    .first_grow_bytes = 256 * KIB,
-    .max_grow_bytes = 4096 * KIB,
-    .large_block_bytes = 256 * KIB,
+    .home_bytes = MLN_BY_PROFILE(64 * KIB, 4 * KIB),
+    .first_grow_bytes = MLN_BY_PROFILE(256 * KIB, 4 * KIB),
+    .max_grow_bytes = MLN_BY_PROFILE(4096 * KIB, 32 * KIB),
+    .large_block_bytes = LARGE_BLOCKS(256 * KIB),
     .bump_first = false, /* long-lived: reuse keeps the footprint near the live bytes */
 };
 
-/* Child pools: spans are blocks of the parent, so start small. */
+/* Child pools: spans are blocks of the parent, so start small (in firmware,
+ * where a parent may be a region of 2 KiB, smaller still: the home then
+ * halves to what the parent can give, pool.c). */
 static const struct mln_pool_policy child_policy = {
-    .home_bytes = 32 * KIB,
-    .first_grow_bytes = 16 * KIB,
-    .max_grow_bytes = 256 * KIB,
-    .large_block_bytes = 64 * KIB,
+    .home_bytes = MLN_BY_PROFILE(32 * KIB, 1 * KIB),
+    .first_grow_bytes = MLN_BY_PROFILE(16 * KIB, 1 * KIB),
+    .max_grow_bytes = MLN_BY_PROFILE(256 * KIB, 16 * KIB),
+    .large_block_bytes = LARGE_BLOCKS(64 * KIB),
     .bump_first = true, /* most are short-lived: a request's, a task's */
 };
 
@@ -44,7 +51,7 @@ static mln_block_t *heap_alloc(mln_alloc_t *pool, size_t bytes, size_t block_byt
     (void)bytes;
     if (block_bytes == 0 || mln_pool_over_capacity(pool, block_bytes))
         return NULL;
-    if (block_bytes > pool->large_block_bytes)
+    if (MLN_WITH_LARGE_SPANS && block_bytes > pool->large_block_bytes)
         return mln_pool_alloc_large(pool, block_bytes);
     mln_pool_flush_front_cache(pool);
     mln_block_t *b = mln_engine_alloc(&pool->engine, block_bytes, pool);

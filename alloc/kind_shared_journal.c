@@ -35,7 +35,7 @@ mln_block_t *mln_shared_take(mln_alloc_t *pool, size_t block_bytes, void *tag)
     if (block_bytes == 0 || sh->failed)
         return NULL;
     mln_block_t *b = mln_engine_find(&pool->engine, block_bytes);
-    if (b == NULL && mln_front_cache_holds_any(&sh->cache)) { /* cached memory never makes the pool refuse */
+    if (MLN_WITH_FRONT_CACHE && b == NULL && mln_front_cache_holds_any(&sh->cache)) { /* cached memory never makes the pool refuse */
         empty_cache(pool);
         b = mln_engine_find(&pool->engine, block_bytes);
     }

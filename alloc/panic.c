@@ -39,8 +39,10 @@ static size_t append(char *message, size_t used, size_t room, const char *text)
  * report it: in firmware the messages are most of what hardening costs in
  * read-only data.
  */
-_Noreturn void mln_misuse(const char *call, const char *what)
+_Noreturn void mln_misuse_report(const char *call, const char *what)
 {
+    if (!MLN_WITH_CALL_NAMES || call == NULL)
+        mln_panic(what);
     char message[128];
     size_t used = append(message, 0, sizeof message, call);
     used = append(message, used, sizeof message, ": ");

@@ -131,9 +131,10 @@ void mln_pool_unlink_child(mln_alloc_t *parent, mln_alloc_t *child, mln_word_fn 
 /*
  * Lay a pool out over the `bytes` at `home`: for a pool with no parent, the
  * header that precedes every pool handle (mln_pool_handle_offset); then the
- * control structure, `extra_bytes` for the kind, and the home span.
+ * control structure with bins of `levels` levels (mln_pool_control_bytes),
+ * `extra_bytes` for the kind (at *extra, if asked), and the home span.
  */
-static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
+static mln_alloc_t *pool_setup(void *home, size_t bytes, unsigned levels, size_t extra_bytes, void **extra,
                                const struct mln_pool_kind *kind,
                                const struct mln_pool_policy *policy, mln_alloc_t *parent)
 {
@@ -148,9 +149,13 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
                                        : MLN_POOL_MAGIC;
     pool->kind = kind;
     pool->kind_state = NULL;
-    mln_engine_init(&pool->engine);
-    mln_front_cache_init(&pool->front_cache);
-    pool->cache = &pool->front_cache;
+    char *bins = (char *)pool + MLN_POOL_STRUCT_BYTES + MLN_POOL_CACHE_BYTES;
+    mln_engine_init(&pool->engine, bins, levels);
+    pool->cache = NULL;
+    if (MLN_WITH_FRONT_CACHE) {
+        mln_front_cache_init(mln_pool_front_cache(pool));
+        pool->cache = mln_pool_front_cache(pool);
+    }
     pool->parent = parent;
     pool->first_child = NULL;
     pool->prev_sibling = pool->next_sibling = NULL;
@@ -166,8 +171,13 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
     pool->bytes_in_use = pool->peak_bytes_in_use = 0;
     pool->capacity_limit = SIZE_MAX;
     pool->allocations = pool->frees = pool->failures = 0;
-    char *span = (char *)pool + MLN_POOL_STRUCT_BYTES + MLN_ALIGN_UP(extra_bytes);
+    char *after = (char *)pool + mln_pool_control_bytes(levels);
+    if (extra != NULL)
+        *extra = after;
+    char *span = after + MLN_ALIGN_UP(extra_bytes);
     size_t span_bytes = bytes - (size_t)(span - (char *)home);
+    MLN_ASSERT(span_bytes >= mln_engine_span_size_for(MLN_BLOCK_MIN) &&
+               mln_span_block_bytes(span_bytes) < pool->engine.bin_limit);
     if (mln_pool_tracked(pool))
         mln_track_pool_create(pool);
     mln_pool_hide(pool, span, span_bytes);
@@ -175,9 +185,14 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, size_t extra_bytes,
     return pool;
 }
 
-/* Smallest home: the handle's header, the control structure and a span for one block. */
-#define MIN_HOME_BYTES \
-    (MLN_BLOCK_HEADER + MLN_POOL_STRUCT_BYTES + mln_engine_span_size_for(MLN_BLOCK_MIN))
+/* Smallest home of a pool below `parent` (NULL: a root) whose bins have
+ * `levels` levels: the handle's header, the control structure and a span
+ * for one block. */
+static size_t min_home_bytes(const mln_alloc_t *parent, unsigned levels)
+{
+    return mln_pool_handle_offset(parent) + mln_pool_control_bytes(levels) +
+           mln_engine_span_size_for(MLN_BLOCK_MIN);
+}
 
 /*
  * Bytes of a span that blocks of up to `room` bytes in all can fill, clamped
@@ -203,20 +218,24 @@ mln_alloc_t *mln_pool_create(mln_alloc_t *parent, size_t limit, const struct mln
 {
     if (!source_enter(parent))
         return NULL;
-    size_t front = mln_pool_handle_offset(parent) + MLN_POOL_STRUCT_BYTES;
-    size_t home = front + span_bytes_for_room(limit, mln_engine_span_size_for(MLN_BLOCK_MIN),
-                                              policy->home_bytes - front);
+    /* A child's blocks are never larger than its parent's. */
+    unsigned levels = parent != NULL ? mln_pool_levels(parent) : MLN_FL_COUNT;
+    size_t least = min_home_bytes(parent, levels);
+    size_t front = least - mln_engine_span_size_for(MLN_BLOCK_MIN);
+    size_t usual = policy->home_bytes > least ? policy->home_bytes : least;
+    size_t home = front + span_bytes_for_room(limit, mln_engine_span_size_for(MLN_BLOCK_MIN), usual - front);
     /* Where memory is scarce (a small region, a parent nearly full), settle
-     * for a smaller home, down to a quarter of the usual. */
+     * for a smaller home, halving down to the least a pool can live in: at
+     * most a few tries (the word size bounds them), each O(1). */
     size_t bytes = home;
     void *mem = take_home(parent, &bytes);
-    for (int tries = 0; mem == NULL && tries < 2 && (home >> (tries + 1)) >= MIN_HOME_BYTES; tries++) {
-        bytes = home >> (tries + 1);
+    for (size_t want = home; mem == NULL && (want >>= 1) >= least;) {
+        bytes = want;
         mem = take_home(parent, &bytes);
     }
     mln_alloc_t *pool = NULL;
     if (mem != NULL) {
-        pool = pool_setup(mem, bytes, 0, kind, policy, parent);
+        pool = pool_setup(mem, bytes, levels, 0, NULL, kind, policy, parent);
         pool->capacity_limit = limit;
         if (parent != NULL)
             parent->kind->adopt(parent, pool);
@@ -225,10 +244,23 @@ mln_alloc_t *mln_pool_create(mln_alloc_t *parent, size_t limit, const struct mln
     return pool;
 }
 
+/* Levels of bins of a pool over a fixed region of `size` bytes: enough for a
+ * block as large as the region. */
+static unsigned fixed_levels(size_t size)
+{
+    return mln_engine_levels_for(size);
+}
+
 size_t mln_pool_fixed_min_size(size_t extra_bytes)
 {
-    return MLN_BLOCK_HEADER + MLN_POOL_STRUCT_BYTES + MLN_ALIGN_UP(extra_bytes) +
-           mln_engine_span_size_for(MLN_BLOCK_MIN) + MLN_ALIGN;
+    /* The bins grow with the region: settle on the smallest size that holds
+     * its own bins (a few rounds: each adds a level's worth at most). */
+    size_t size = 0, last;
+    do {
+        last = size;
+        size = min_home_bytes(NULL, fixed_levels(last)) + MLN_ALIGN_UP(extra_bytes) + MLN_ALIGN;
+    } while (size != last);
+    return size;
 }
 
 mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, void **extra,
@@ -237,14 +269,15 @@ mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, voi
 {
     uintptr_t misalign = (uintptr_t)mem & (MLN_ALIGN - 1);
     size_t skip = misalign != 0 ? MLN_ALIGN - misalign : 0;
-    if (mem == NULL || extra_bytes > SIZE_MAX / 2 || size < skip ||
-        size - skip < mln_pool_fixed_min_size(extra_bytes))
+    if (mem == NULL || extra_bytes > SIZE_MAX / 2 || size < skip)
         return NULL;
-    mln_alloc_t *pool = pool_setup((char *)mem + skip, (size - skip) & ~(MLN_ALIGN - 1),
-                                   extra_bytes, kind, &fixed_policy, NULL);
+    size_t bytes = (size - skip) & ~(MLN_ALIGN - 1);
+    unsigned levels = fixed_levels(bytes);
+    if (bytes < min_home_bytes(NULL, levels) + MLN_ALIGN_UP(extra_bytes))
+        return NULL;
+    mln_alloc_t *pool = pool_setup((char *)mem + skip, bytes, levels, extra_bytes, extra, kind,
+                                   &fixed_policy, NULL);
     pool->release_region = release;
-    if (extra != NULL)
-        *extra = (char *)pool + MLN_POOL_STRUCT_BYTES;
     MLN_ASSERT(mln_pool_home(pool) == (char *)mem + skip);
     return pool;
 }
@@ -300,9 +333,11 @@ bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes)
 {
     if (mln_pool_is_fixed(pool))
         return false;
-    size_t need = mln_engine_span_size_for(mln_engine_fit_size(block_bytes));
+    /* A new span becomes the wilderness, which serves any block it holds
+     * (no rounding to a bin's edge): a span just large enough will do. */
+    size_t need = mln_engine_span_size_for(block_bytes);
     mln_span_t *spare = pool->spare;
-    if (spare != NULL && spare->size >= need) {
+    if (MLN_WITH_SPARE_SPAN && spare != NULL && spare->size >= need) {
         pool->spare = NULL;
         mln_pool_hide(pool, spare, spare->size);
         mln_engine_add_span(&pool->engine, spare, spare->size, MLN_SPAN_GROWN);
@@ -374,7 +409,7 @@ void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span)
     case MLN_SPAN_GROWN:
         /* One empty span stays as the spare, so that a pool hovering at a
          * span boundary does not take and give back a span on every call. */
-        if (pool->spare == NULL) {
+        if (MLN_WITH_SPARE_SPAN && pool->spare == NULL) {
             mln_engine_remove_span(&pool->engine, span);
             pool->spare = span;
             return;
@@ -389,8 +424,11 @@ void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span)
 
 void mln_pool_flush_front_cache(mln_alloc_t *pool)
 {
+    if (!MLN_WITH_FRONT_CACHE)
+        return;
+    mln_front_cache_t *q = mln_pool_front_cache(pool);
     size_t c = 0;
-    while (mln_front_cache_next_class(&pool->front_cache, &c))
-        mln_pool_engine_free(pool, mln_front_cache_take(&pool->front_cache, c, pool));
+    while (mln_front_cache_next_class(q, &c))
+        mln_pool_engine_free(pool, mln_front_cache_take(q, c, pool));
 }
 

@@ -77,11 +77,15 @@ struct mln_alloc_s {
      * handed out again. */
     uint32_t magic;
     bool bump_first;                  /* its policy's (in magic's padding on LP64) */
+    /* Lives in memory several processes share (a shared pool or a pool
+     * descended from one): memory checkers, whose view is per process,
+     * are not told about its blocks. */
+    bool in_shared_memory;
     size_t large_block_bytes;  /* blocks above this get a span of their own */
     mln_engine_t engine;
-    mln_front_cache_t front_cache; /* small freed blocks kept for reuse (a kind may turn it off) */
     /* The cache the pool's freed blocks sit in, for the checks and the
-     * figures: &front_cache, or one the kind keeps instead (shared pools). */
+     * figures: its own (mln_pool_front_cache), one the kind keeps instead
+     * (shared pools), or NULL where the profile has none. */
     const mln_front_cache_t *cache;
     /* Counters for mln_alloc_stats; blocks given to children count here too. */
     size_t bytes_in_use;   /* bytes of blocks handed out, headers included */
@@ -97,21 +101,50 @@ struct mln_alloc_s {
     mln_alloc_t *first_child;
     mln_alloc_t *prev_sibling;
     mln_alloc_t *next_sibling;
-    mln_span_t *spare;     /* one emptied grown span kept for reuse, or NULL */
+    mln_span_t *spare;     /* one emptied grown span kept for reuse, or NULL (MLN_WITH_SPARE_SPAN) */
     size_t home_bytes;     /* bytes of the allocation this structure heads */
     size_t next_grow_bytes;
     const struct mln_pool_policy *policy;
     unsigned long owner_id; /* the creating process, where a kind records it */
     void *kind_state;       /* the kind's own state (a shared pool's lock and journal) */
-    /* Lives in memory several processes share (a shared pool or a pool
-     * descended from one): memory checkers, whose view is per process,
-     * are not told about its blocks. */
-    bool in_shared_memory;
     /* For a pool over a fixed region: what gives the region back at destroy. */
     void (*release_region)(void *mem, size_t size);
 };
 
 #define MLN_POOL_STRUCT_BYTES MLN_ALIGN_UP(sizeof(struct mln_alloc_s))
+
+/*
+ * A pool's control structure is the struct above followed, in the same
+ * memory, by the parts whose size depends on the profile or the pool:
+ *
+ *   | struct mln_alloc_s | front cache (services) | bin heads | kind's extra | home span ...
+ *
+ * The front cache sits at a constant offset from the handle (no pointer to
+ * follow on the fast paths); the bin heads are sized to the blocks the pool
+ * can ever hold (mln_engine_levels_for).
+ */
+#define MLN_POOL_CACHE_BYTES ((size_t)(MLN_WITH_FRONT_CACHE ? MLN_ALIGN_UP(sizeof(mln_front_cache_t)) : 0))
+
+/* The pool's own front cache (only where the profile carries one). */
+static inline mln_front_cache_t *mln_pool_front_cache(const mln_alloc_t *pool)
+{
+    MLN_ASSERT(MLN_WITH_FRONT_CACHE);
+    return (mln_front_cache_t *)(void *)((char *)(uintptr_t)pool + MLN_POOL_STRUCT_BYTES);
+}
+
+/* Bytes of the control structure of a pool whose engine has `levels`
+ * levels of bins: the struct, the front cache, the bin heads. */
+static inline size_t mln_pool_control_bytes(unsigned levels)
+{
+    return MLN_POOL_STRUCT_BYTES + MLN_POOL_CACHE_BYTES + MLN_ALIGN_UP(mln_engine_bins_bytes(levels));
+}
+
+/* The levels of bins of `pool`'s engine: its children take as many (no block
+ * of theirs can be larger than one of its own). */
+static inline unsigned mln_pool_levels(const mln_alloc_t *pool)
+{
+    return mln_engine_levels_for(pool->engine.bin_limit - 1);
+}
 
 /*
  * Every pool handle is preceded by a block header whose link is the handle's
@@ -322,7 +355,8 @@ size_t mln_pool_held_bytes(const mln_alloc_t *pool);
 
 /* ---- for the kinds: the engine-backed way to serve a pool's blocks ---- */
 
-/* Hand every block of the front cache back to the engine. O(MLN_FRONT_CACHE_CLASSES * MLN_FRONT_CACHE_DEPTH). */
+/* Hand every block of the front cache back to the engine (nothing where the
+ * profile has no cache). O(MLN_FRONT_CACHE_CLASSES * MLN_FRONT_CACHE_DEPTH). */
 void mln_pool_flush_front_cache(mln_alloc_t *pool);
 
 /* Decide the fate of a span that mln_engine_free reported empty. */

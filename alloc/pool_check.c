@@ -37,7 +37,7 @@ const char *mln_pool_check_owned(const mln_alloc_t *pool, mln_owner_check_fn own
 {
     size_t used = 0, cached = 0;
     const char *problem = mln_engine_check(&pool->engine, owner_ok, ctx, &used);
-    if (problem == NULL)
+    if (problem == NULL && pool->cache != NULL)
         problem = mln_front_cache_check(pool->cache, pool, &cached);
     if (used_bytes != NULL)
         *used_bytes = used - cached;

@@ -28,11 +28,25 @@ mln_block_t *mln_pool_admit(mln_alloc_t *pool, mln_block_t *b)
     return b;
 }
 
-/* `b` (or NULL: none was found) admitted and counted, or counted as a failure. */
-static mln_block_t *counted(mln_alloc_t *pool, mln_block_t *b)
+/*
+ * `b` (or NULL: none was found) for a request of `bytes` (`block_bytes`)
+ * admitted and counted, or counted as a failure. A block whose tail was too
+ * small to split off may be what takes a capped pool past its capacity
+ * when the request alone would not: then one more try, O(1), where the
+ * block can be cut to size (the wilderness, for a heap pool).
+ */
+static mln_block_t *counted(mln_alloc_t *pool, mln_block_t *b, size_t bytes, size_t block_bytes)
 {
-    if (b != NULL && (b = mln_pool_admit(pool, b)) != NULL)
+    if (b == NULL)
+        goto failed;
+    size_t taken = block_size(b);
+    if ((b = mln_pool_admit(pool, b)) != NULL)
         return b;
+    if (taken > block_bytes && !mln_pool_over_capacity(pool, block_bytes) &&
+        (b = pool->kind->alloc_for_growth(pool, bytes, block_bytes)) != NULL &&
+        (b = mln_pool_admit(pool, b)) != NULL)
+        return b;
+failed:
     pool->failures++;
     return NULL;
 }
@@ -52,10 +66,10 @@ __attribute__((noinline)) mln_block_t *mln_pool_alloc_missed(mln_alloc_t *pool, 
     }
     if (b == NULL)
         b = pool->kind->alloc(pool, bytes, block_bytes);
-    return counted(pool, b);
+    return counted(pool, b, bytes, block_bytes);
 }
 
 mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
 {
-    return counted(pool, pool->kind->alloc_for_growth(pool, bytes, block_bytes));
+    return counted(pool, pool->kind->alloc_for_growth(pool, bytes, block_bytes), bytes, block_bytes);
 }

@@ -84,9 +84,9 @@ mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t b
 static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_fast(mln_alloc_t *pool, size_t bytes, size_t *block_bytes,
                                                        bool bump_first)
 {
-    if (__builtin_expect(bytes > MLN_FRONT_CACHE_MAX_REQUEST, 0)) {
+    if (!MLN_WITH_FRONT_CACHE || __builtin_expect(bytes > MLN_FRONT_CACHE_MAX_REQUEST, 0)) {
         *block_bytes = mln_engine_block_size(bytes);
-        return NULL;
+        return NULL; /* without the front cache (firmware), the engine's way at once */
     }
     size_t c = mln_front_cache_class_of_request(bytes);
     size_t class_bytes = mln_front_cache_class_bytes[c];
@@ -100,11 +100,12 @@ static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_fast(mln_alloc_t *pool, size_t
     mln_block_t *b;
     if (bump_first) {
         b = mln_engine_bump(&pool->engine, class_bytes, pool, true);
-        if (b == NULL && mln_front_cache_holds(&pool->front_cache, c))
-            b = mln_front_cache_take(&pool->front_cache, c, pool);
+        if (b == NULL && mln_front_cache_holds(mln_pool_front_cache(pool), c))
+            b = mln_front_cache_take(mln_pool_front_cache(pool), c, pool);
     } else {
-        b = mln_front_cache_holds(&pool->front_cache, c) ? mln_front_cache_take(&pool->front_cache, c, pool)
-                                                          : mln_engine_bump(&pool->engine, class_bytes, pool, false);
+        mln_front_cache_t *q = mln_pool_front_cache(pool);
+        b = mln_front_cache_holds(q, c) ? mln_front_cache_take(q, c, pool)
+                                        : mln_engine_bump(&pool->engine, class_bytes, pool, false);
     }
     if (b == NULL)
         return NULL;
@@ -118,7 +119,7 @@ static MLN_HOT_INLINE mln_block_t *mln_pool_alloc_fast(mln_alloc_t *pool, size_t
 static MLN_HOT_INLINE void mln_pool_free_into(mln_alloc_t *pool, mln_block_t *b, size_t size, size_t c)
 {
     mln_pool_count_free(pool, size);
-    if (!mln_front_cache_push_class(&pool->front_cache, b, c, pool))
+    if (!MLN_WITH_FRONT_CACHE || !mln_front_cache_push_class(mln_pool_front_cache(pool), b, c, pool))
         pool->kind->free(pool, b);
 }
 

@@ -81,8 +81,9 @@ static void engine_free(mln_engine_t *e, mln_block_t *b)
 static void drive_engine(void)
 {
     static mln_engine_t engine;
+    static mln_bin_row_t bins[MLN_FL_COUNT];
     mln_engine_t *e = &engine;
-    mln_engine_init(e);
+    mln_engine_init(e, bins, MLN_FL_COUNT);
     mln_engine_add_span(e, arena, sizeof arena, 0);
     uint64_t rng = 42;
 

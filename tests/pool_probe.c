@@ -54,12 +54,14 @@ struct probe_engine {
     mln_engine_t engine;
 };
 
-/* Blocks allocated through the probe engine name it as their owner. */
+/* Blocks allocated through the probe engine name it as their owner. Its
+ * bins follow it in `buf`, as many levels as a block of `size` needs. */
 probe_engine *probe_engine_over(void *buf, size_t size)
 {
-    size_t head = MLN_ALIGN_UP(sizeof(probe_engine));
+    unsigned levels = mln_engine_levels_for(size);
+    size_t head = MLN_ALIGN_UP(sizeof(probe_engine)) + MLN_ALIGN_UP(mln_engine_bins_bytes(levels));
     probe_engine *e = buf;
-    mln_engine_init(&e->engine);
+    mln_engine_init(&e->engine, (char *)buf + MLN_ALIGN_UP(sizeof(probe_engine)), levels);
     mln_engine_add_span(&e->engine, (char *)buf + head, size - head, 0);
     return e;
 }
@@ -180,13 +182,26 @@ unsigned long probe_shared_repairs(const mln_alloc_t *shm) { return mln_shared_o
  * MLN_FRONT_CACHE_MAX), and in *class_bytes its size. */
 static size_t class_of_block_bytes(size_t block_bytes, size_t *class_bytes)
 {
+    if (!MLN_WITH_FRONT_CACHE) /* the profile has no tables */
+        return *class_bytes = 0, MLN_FRONT_CACHE_NONE;
     size_t c = mln_front_cache_class_of_units[block_bytes >> MLN_ALIGN_LOG2];
     *class_bytes = mln_front_cache_class_bytes[c];
     return c;
 }
 
+int probe_profile_is_firmware(void) { return MLN_ALLOC_PROFILE == MLN_ALLOC_PROFILE_FIRMWARE; }
+
 int probe_class_tables_agree(void)
 {
+    if (!MLN_WITH_FRONT_CACHE) {
+        /* No cache in this profile: no size has a class, and every request
+         * is sized by the engine alone. */
+        for (size_t bytes = 0; bytes <= 2 * MLN_FRONT_CACHE_MAX; bytes++)
+            if (mln_front_cache_class_of_block(bytes) != MLN_FRONT_CACHE_NONE ||
+                mln_front_cache_block_bytes(bytes) != mln_engine_block_size(bytes))
+                return 0;
+        return 1;
+    }
     /* A request's class is the engine's bin of its good-fit size (of
      * MLN_BLOCK_MIN for less), and a block is cached in its class exactly
      * when it is of that size. */

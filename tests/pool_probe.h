@@ -88,7 +88,11 @@ void *probe_payload_of_header(void *header);
 
 /* The head word (size and flags) of the block at ptr. */
 size_t probe_block_head(const void *ptr);
-/* Whether the front cache's class tables agree with the formula that defines the classes. */
+/* Whether the library was built in the firmware profile (alloc/profile.h). */
+int probe_profile_is_firmware(void);
+
+/* Whether the front cache's class tables agree with the formula that defines
+ * the classes (in firmware, which has none: that no size has a class). */
 int probe_class_tables_agree(void);
 
 /* Overwrite the head word of the block at ptr (to make recovery's walk fail). */

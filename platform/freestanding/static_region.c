@@ -2,10 +2,13 @@
 /*
  * static_region.c: the memory a freestanding build has, handed to the core.
  *
- * With no OS to ask, all of a build's root and shared pools live in one
- * static region of MLN_ALLOC_DEFAULT_REGION_SIZE bytes (set it at build time,
- * for example --copt=-DMLN_ALLOC_DEFAULT_REGION_SIZE=65536). The core runs
- * it as a region pool (alloc/api_roots.c): root pools are its children,
+ * With no OS to ask, all of a build's root pools (mln_alloc_init(NULL)) and
+ * shared pools live in one static region of MLN_ALLOC_DEFAULT_REGION_SIZE
+ * bytes, set when the library is compiled (-DMLN_ALLOC_DEFAULT_REGION_SIZE=
+ * 16384). The default is 0: no region, no RAM taken, and mln_alloc_init(NULL)
+ * and mln_alloc_shm_init return NULL; pools over the program's own memory
+ * (mln_alloc_region_init) and their children need none. The core runs the
+ * region as a region pool (alloc/api_roots.c): root pools are its children,
  * shared pools its blocks. So the OS primitives have nothing to give here:
  * the core never calls them when a static region exists, and they answer
  * "no memory" if it ever did.
@@ -18,9 +21,11 @@
 #include "alloc/platform.h"
 
 #ifndef MLN_ALLOC_DEFAULT_REGION_SIZE
-#define MLN_ALLOC_DEFAULT_REGION_SIZE (64u * 1024u)
+#define MLN_ALLOC_DEFAULT_REGION_SIZE 0
 #endif
 
+/* Standard C has no empty arrays: with a size of 0 there is no array at all. */
+#if MLN_ALLOC_DEFAULT_REGION_SIZE > 0
 static _Alignas(MLN_ALLOC_ALIGNMENT) unsigned char region[MLN_ALLOC_DEFAULT_REGION_SIZE];
 
 void *mln_platform_static_region(size_t *size)
@@ -28,6 +33,13 @@ void *mln_platform_static_region(size_t *size)
     *size = sizeof region;
     return region;
 }
+#else
+void *mln_platform_static_region(size_t *size)
+{
+    *size = 0;
+    return NULL;
+}
+#endif
 
 void *mln_platform_span_acquire(size_t *size)
 {
