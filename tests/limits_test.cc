@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The largest request: every pool kind refuses a request no block can serve
-// (above 2^39 - 32 bytes on LP64), whatever the OS would grant, and serves
-// the largest one whole.
+// (above 2^39 - 32 bytes on LP64; 2^36 - 32 in the firmware profile, whose
+// two bins per power of two leave room for fewer powers in a 32-bit
+// bitmap), whatever the OS would grant, and serves the largest one whole.
 //
 // The OS here is made to grant: the platform's span primitive is wrapped at
 // link time (-Wl,--wrap, see tests/BUILD) so that a root pool asking for a
@@ -25,8 +26,9 @@ void __real_mln_platform_span_release(void *mem, size_t size);
 
 namespace {
 
-// Spans from this size on are "granted" by the wrapper below.
-const size_t kHuge = static_cast<size_t>(1) << 38;
+// Spans from this size on are "granted" by the wrapper below (a quarter of
+// the largest block, which depends on the profile).
+const size_t kHuge = static_cast<size_t>(1) << (probe_profile_is_firmware() ? 35 : 38);
 size_t granted = 0;  // huge spans handed out, for the tests to see
 
 }  // namespace
@@ -54,7 +56,7 @@ extern "C" void __wrap_mln_platform_span_release(void *mem, size_t size) {
 namespace {
 
 #if SIZE_MAX > 0xffffffffu
-const size_t kLargest = (static_cast<size_t>(1) << 39) - 32;  // LP64
+const size_t kLargest = (static_cast<size_t>(1) << (probe_profile_is_firmware() ? 36 : 39)) - 32;  // LP64
 #else
 const size_t kLargest = (static_cast<size_t>(1) << 31) - 16;  // 32-bit ARM
 #endif
