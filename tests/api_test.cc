@@ -2,6 +2,7 @@
 // Every function of mln_alloc.h and its documented behaviour, on heap pools.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -105,10 +106,13 @@ TEST_F(ApiTest, CallocZeroesAReusedDirtyBlock) {
   }
 }
 
+// As far as the home span goes: 64 KiB in services, 4 KiB in firmware
+// (alloc/kind_heap.c), so up to half of it.
 TEST_F(ApiTest, ReallocGrowsInPlaceWhenTheNextSpaceIsFree) {
+  const size_t limit = probe_profile_is_firmware() ? 2 * 1024 : 32 * 1024;
   auto *p = static_cast<char *>(mln_alloc_m(pool_, 16));
   std::memcpy(p, "0123456789abcde", 16);
-  for (size_t n = 32; n <= 32 * 1024; n *= 2) {
+  for (size_t n = 32; n <= limit; n *= 2) {
     auto *q = static_cast<char *>(mln_alloc_re(pool_, p, n));
     ASSERT_EQ(q, p) << "moved while growing to " << n;
     EXPECT_GE(probe_usable_size(q), n);
@@ -184,6 +188,9 @@ TEST_F(ApiTest, ReallocMovesABlockOfAnotherPoolIntoThisOne) {
   mln_alloc_destroy(child);
 }
 
+// (Firmware has no separate spans for large blocks: the pool grows by a span
+// fitted to the block, which holds it alone and, no spare being kept there,
+// goes back as soon as it is freed: the same counts.)
 TEST_F(ApiTest, LargeBlocksGetASpanOfTheirOwnAndGiveItBack) {
   size_t spans = probe_span_count(pool_);
   void *big = mln_alloc_m(pool_, 8u << 20);
@@ -208,14 +215,24 @@ TEST_F(ApiTest, LargeBlockReallocKeepsContents) {
   mln_alloc_free(r);
 }
 
+// The spare is the services profile's (alloc/profile.h): firmware keeps no
+// emptied span, every grown span goes back as soon as it is empty.
 TEST_F(ApiTest, GrowsBeyondItsFirstSpanAndKeepsASpare) {
+  struct mln_alloc_stats_s fresh = {}, after = {};
+  ASSERT_EQ(mln_alloc_stats(pool_, &fresh), 0);
   std::vector<void *> blocks;  // 5000 bytes: above the front cache's sizes
   for (int i = 0; i < 1000; i++) blocks.push_back(mln_alloc_m(pool_, 5000));
   EXPECT_GT(probe_span_count(pool_), 2u);
   EXPECT_EQ(probe_check_tree(pool_), nullptr);
   for (void *p : blocks) mln_alloc_free(p);
   EXPECT_EQ(probe_span_count(pool_), 1u);  // only the home span stays in use
-  EXPECT_TRUE(probe_has_spare(pool_));
+  if (probe_profile_is_firmware()) {
+    EXPECT_FALSE(probe_has_spare(pool_));
+    ASSERT_EQ(mln_alloc_stats(pool_, &after), 0);
+    EXPECT_EQ(after.bytes_held, fresh.bytes_held);  // the home span alone, as at the start
+  } else {
+    EXPECT_TRUE(probe_has_spare(pool_));
+  }
   EXPECT_EQ(probe_used_bytes(pool_), 0u);
 }
 
@@ -230,16 +247,33 @@ TEST_F(ApiTest, FreedSmallBlocksComeBackFirst) {
 
 // Up to 4 KiB (header included), a request takes a block of its size class:
 // 16 per power of two, so at most 1/16 more than asked; a freed block comes
-// back for the next request of its class.
+// back for the next request of its class. Firmware has no size classes (no
+// front cache, alloc/profile.h): a block is exactly the engine's size for
+// the request (or all of the free block it is cut from, when the rest would
+// be too small for a block), and a freed block goes straight back to the
+// engine (marked free, in its bins), whose search gives it to the next
+// request it fits.
 TEST_F(ApiTest, SmallRequestsTakeABlockOfTheirSizeClass) {
+  const bool firmware = probe_profile_is_firmware();
   EXPECT_TRUE(probe_class_tables_agree());
   const size_t header = probe_block_header();
   const size_t align = MLN_ALLOC_ALIGNMENT;
+  // Firmware: the fresh pool's one free block, which every block below is
+  // cut from and merges back into.
+  struct mln_alloc_stats_s fresh = {};
+  ASSERT_EQ(mln_alloc_stats(pool_, &fresh), 0);
+  const size_t whole = fresh.largest_free + header;
   for (size_t n = 1; n + header <= 4096; n += 7) {
     void *p = mln_alloc_m(pool_, n);
     ASSERT_NE(p, nullptr);
     size_t block = probe_usable_size(p) + header;
     size_t asked = (n + header + align - 1) / align * align;
+    if (firmware) {
+      size_t exact = std::max(asked, probe_block_min());  // not rounded up to a class
+      EXPECT_EQ(block, whole - exact < probe_block_min() ? whole : exact) << n;
+      mln_alloc_free(p);
+      continue;
+    }
     size_t power = 1;
     while (power * 2 <= asked) power *= 2;
     size_t width = power / 16 > align ? power / 16 : align;
@@ -251,6 +285,9 @@ TEST_F(ApiTest, SmallRequestsTakeABlockOfTheirSizeClass) {
   void *a = mln_alloc_m(pool_, 1000);  // class of 1024 bytes
   void *guard = mln_alloc_m(pool_, 1000);
   mln_alloc_free(a);
+  if (firmware) {
+    EXPECT_NE(probe_block_head(a) & 1u, 0u);  // the free bit: in the engine, not in a cache
+  }
   EXPECT_EQ(mln_alloc_m(pool_, 990), a);  // another size of the same class
   mln_alloc_free(a);
   mln_alloc_free(guard);
@@ -262,8 +299,16 @@ TEST_F(ApiTest, CachedSmallBlocksNeverMakeThePoolGrow) {
   // first (they stay in the front cache, cutting the space in eight), then
   // the rest. A block of half the span then fits only once the cache is
   // handed back and merged: it must come without taking a new span.
+  // Firmware has no front cache: each freed block goes straight back to the
+  // engine and merges there at once. Its home span is 4 KiB, not 64 KiB
+  // (alloc/kind_heap.c): 24 blocks of 112 bytes fill most of it (3 KiB), and
+  // half of it is 1600 bytes.
+  const bool firmware = probe_profile_is_firmware();
+  const int count = firmware ? 24 : 240;
+  const size_t small = firmware ? 112 : 200;
+  const size_t half = firmware ? 1600 : 30000;
   std::vector<void *> blocks;
-  for (int i = 0; i < 240; i++) blocks.push_back(mln_alloc_m(pool_, 200));  // ~53 KiB
+  for (int i = 0; i < count; i++) blocks.push_back(mln_alloc_m(pool_, small));  // ~53 KiB (firmware: 3 KiB)
   ASSERT_EQ(probe_span_count(pool_), 1u);
   for (size_t i = 0; i < blocks.size(); i += blocks.size() / 8) {
     mln_alloc_free(blocks[i]);
@@ -271,7 +316,7 @@ TEST_F(ApiTest, CachedSmallBlocksNeverMakeThePoolGrow) {
   }
   for (void *p : blocks) mln_alloc_free(p);
   EXPECT_EQ(probe_used_bytes(pool_), 0u);
-  void *big = mln_alloc_m(pool_, 30000);
+  void *big = mln_alloc_m(pool_, half);
   EXPECT_NE(big, nullptr);
   EXPECT_EQ(probe_span_count(pool_), 1u);
   EXPECT_FALSE(probe_has_spare(pool_));
