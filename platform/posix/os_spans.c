@@ -43,8 +43,11 @@
 #define COOL_AFTER_NS 1000000000ull /* one second */
 enum { BUCKETS = sizeof(size_t) * 8 };
 
-/* Written into a cached span's first page (the page MADV_FREE spares),
- * past the bytes the core's seam keeps untouched (platform.h). */
+/* Written into a cached span's first page (the page MADV_FREE spares), at
+ * its end: past the bytes the core's seam keeps untouched (platform.h), and
+ * past the headers that follow them (a child pool's handle, the first
+ * blocks), which go on telling stale pointers that their pool was
+ * destroyed while the span waits here. */
 struct cached_span {
     struct cached_span *next;          /* down its bucket's stack */
     struct cached_span *newer, *older; /* the hot list, while hot */
@@ -61,15 +64,20 @@ static struct {
     struct cached_span *newest, *oldest; /* the hot spans, by when they came */
 } cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
+/* Where a record sits in its span: the end of the first page (the page is
+ * at least 4 KiB, far past MLN_PLATFORM_SPAN_UNTOUCHED). */
+#define RECORD_OFFSET ((size_t)4096 - ((sizeof(struct cached_span) + 63) & ~(size_t)63))
+_Static_assert(RECORD_OFFSET >= MLN_PLATFORM_SPAN_UNTOUCHED, "the record leaves the core's bytes alone");
+
 /* The record of the span at `mem`, and the span of a record. */
 static struct cached_span *record_of(void *mem)
 {
-    return (struct cached_span *)(void *)((char *)mem + MLN_PLATFORM_SPAN_UNTOUCHED);
+    return (struct cached_span *)(void *)((char *)mem + RECORD_OFFSET);
 }
 
 static void *span_of(struct cached_span *record)
 {
-    return (char *)record - MLN_PLATFORM_SPAN_UNTOUCHED;
+    return (char *)record - RECORD_OFFSET;
 }
 
 static void cache_lock(void) { pthread_mutex_lock(&cache.lock); }
