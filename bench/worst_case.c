@@ -13,30 +13,70 @@
  * Sequences: every size class from 16 B to 1 MiB; a heap fragmented into
  * thousands of free blocks of random sizes (every other block freed), then
  * allocations of random sizes and frees that merge on both sides; frees
- * ordered to build coalescing chains; in-place grow and shrink.
- * Reported per kind: count, p50, p99, max. Span acquisition (a pool taking
- * memory from the OS) is reported apart, through the public API.
+ * ordered to build coalescing chains; in-place grow and shrink. Then the
+ * public calls: mln_alloc_m, mln_alloc_c (its zeroing, a memset of the
+ * size asked, not counted), mln_alloc_re shrinking and growing in place,
+ * mln_alloc_free, and a child pool's mln_alloc_init and mln_alloc_destroy.
+ * Reported per kind: count, p50, p99, max. A call that takes a span from
+ * the OS or gives one back (a pool growing or shrinking) is reported
+ * apart: what it costs is mostly the platform's.
  *
- *   ./tools/bazel run -c opt //bench:worst_case
+ * One table per run, for the profile (alloc/profile.h) the program was
+ * built in, named in its first line:
+ *   ./tools/bazel run -c opt //bench:worst_case                  services
+ *   ./tools/bazel run -c opt --config=firmware //bench:worst_case
+ *   ./tools/bazel run -c opt //bench:worst_case_profiles          both, side by side
+ * With --tsv, the rows as tab-separated fields (bench/worst_case_profiles.sh).
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "alloc/bytes.h"
 #include "alloc/engine.h"
+#include "alloc/profile.h"
 #include "bench/harness.h"
 #include "mln_alloc.h"
 #include "tests/pool_probe.h"
 
-enum kind { ALLOC, FREE, GROW, SHRINK, API_ALLOC, API_ALLOC_SPAN, API_FREE, KINDS,
-            RETAG /* the last API_ALLOC took a span: file it under API_ALLOC_SPAN */ };
+enum kind {
+    ALLOC, FREE, GROW, SHRINK,
+    API_ALLOC, API_CALLOC, API_REGROW, API_RESHRINK, API_FREE, CHILD_INIT, CHILD_DESTROY,
+    API_ALLOC_SPAN, API_FREE_SPAN, CHILD_INIT_SPAN, CHILD_DESTROY_SPAN,
+    KINDS,
+    APART,  /* the last call took or gave back a span: file it under apart_kind[] */
+    DISCARD, /* the last call is not what its row counts (a resize that moved): drop it */
+};
 static const char *const kind_name[KINDS] = {
-    "engine alloc", "engine free", "engine grow in place", "engine shrink in place",
-    "mln_alloc_m (no new span)", "mln_alloc_m taking a span", "mln_alloc_free",
+    [ALLOC] = "engine alloc",
+    [FREE] = "engine free",
+    [GROW] = "engine grow in place",
+    [SHRINK] = "engine shrink in place",
+    [API_ALLOC] = "mln_alloc_m",
+    [API_CALLOC] = "mln_alloc_c without zeroing",
+    [API_REGROW] = "mln_alloc_re grow in place",
+    [API_RESHRINK] = "mln_alloc_re shrink in place",
+    [API_FREE] = "mln_alloc_free",
+    [CHILD_INIT] = "child mln_alloc_init",
+    [CHILD_DESTROY] = "child mln_alloc_destroy",
+    [API_ALLOC_SPAN] = "mln_alloc_m taking a span",
+    [API_FREE_SPAN] = "mln_alloc_free giving one back",
+    [CHILD_INIT_SPAN] = "child init, parent grows",
+    [CHILD_DESTROY_SPAN] = "child destroy, spans back",
+};
+/* Where a call that took or gave back a span goes (-1: dropped). */
+static const int apart_kind[KINDS] = {
+    [ALLOC] = -1, [FREE] = -1, [GROW] = -1, [SHRINK] = -1,
+    [API_ALLOC] = API_ALLOC_SPAN, [API_CALLOC] = -1, [API_REGROW] = -1, [API_RESHRINK] = -1,
+    [API_FREE] = API_FREE_SPAN, [CHILD_INIT] = CHILD_INIT_SPAN, [CHILD_DESTROY] = CHILD_DESTROY_SPAN,
+    [API_ALLOC_SPAN] = -1, [API_FREE_SPAN] = -1, [CHILD_INIT_SPAN] = -1, [CHILD_DESTROY_SPAN] = -1,
 };
 
 static volatile long measured_kind;
@@ -146,6 +186,13 @@ static void drive_engine(void)
     }
 }
 
+/* File the last measured call apart if `pool`'s span count moved from `before`. */
+static void apart_if_spans_moved(const mln_alloc_t *pool, size_t before)
+{
+    if (probe_span_count(pool) != before)
+        MEASURE(APART, (void)0);
+}
+
 static void drive_api(void)
 {
     mln_alloc_t *pool = mln_alloc_init(NULL);
@@ -154,19 +201,70 @@ static void drive_api(void)
     for (int i = 0; i < 6000; i++) {
         size_t n = 16 + bench_rand(&rng) % 2000;
         /* A pool below its next span's worth of free space may take a span:
-         * measured apart, by whether the span count grows. */
+         * measured apart, by whether the span count grows; the same for a
+         * free that gives one back. */
         void *p;
         size_t before = probe_span_count(pool);
-        MEASURE(API_ALLOC, p = mln_alloc_m(pool, n));
-        if (probe_span_count(pool) != before)
-            MEASURE(RETAG, (void)0);
+        if (i % 2 == 0)
+            MEASURE(API_ALLOC, p = mln_alloc_m(pool, n));
+        else
+            MEASURE(API_CALLOC, p = mln_alloc_c(pool, n)); /* the zeroing: not counted */
+        apart_if_spans_moved(pool, before);
         blocks[i] = p;
         if (i % 3 == 0) {
             size_t j = bench_rand(&rng) % (size_t)(i + 1);
             if (blocks[j] != NULL) {
+                before = probe_span_count(pool);
                 MEASURE(API_FREE, mln_alloc_free(blocks[j]));
+                apart_if_spans_moved(pool, before);
                 blocks[j] = NULL;
             }
+        }
+    }
+
+    /* In-place resizing through the API, among the blocks above: a block
+     * before a used one, shrunk (its tail given back, a free block of the
+     * engine's, not the front cache's) and grown again into that tail. */
+    for (int i = 0; i < 300; i++) {
+        size_t n = 1000 + bench_rand(&rng) % 3000;
+        void *a = mln_alloc_m(pool, n);
+        void *pin = mln_alloc_m(pool, 64);
+        if (a == NULL || pin == NULL)
+            break;
+        void *moved;
+        MEASURE(API_RESHRINK, moved = mln_alloc_re(pool, a, 16 + bench_rand(&rng) % 200));
+        if (moved != a)
+            MEASURE(DISCARD, (void)0);
+        a = moved;
+        MEASURE(API_REGROW, moved = mln_alloc_re(pool, a, 300 + bench_rand(&rng) % (n - 300)));
+        if (moved != a)
+            MEASURE(DISCARD, (void)0);
+        mln_alloc_free(moved);
+        mln_alloc_free(pin);
+    }
+    for (int i = 0; i < 6000; i++)
+        mln_alloc_free(blocks[i]);
+
+    /* Children of one parent, created and destroyed in random order, each
+     * with a few blocks in its home; a child that grew past its home is
+     * destroyed unmeasured. A parent that takes a span for a child's home,
+     * or gives one back when it is destroyed: apart. */
+    static mln_alloc_t *children[64];
+    for (int round = 0; round < 3000; round++) {
+        size_t i = bench_rand(&rng) % 64;
+        size_t before = probe_span_count(pool);
+        if (children[i] == NULL) {
+            MEASURE(CHILD_INIT, children[i] = mln_alloc_init(pool));
+            apart_if_spans_moved(pool, before);
+            for (int k = 0; k < 2 && children[i] != NULL; k++)
+                mln_alloc_m(children[i], 16 + bench_rand(&rng) % 48);
+        } else if (probe_span_count(children[i]) == 1) {
+            MEASURE(CHILD_DESTROY, mln_alloc_destroy(children[i]));
+            apart_if_spans_moved(pool, before);
+            children[i] = NULL;
+        } else {
+            mln_alloc_destroy(children[i]);
+            children[i] = NULL;
         }
     }
     mln_alloc_destroy(pool);
@@ -189,10 +287,19 @@ static long peek_kind(pid_t child)
     return ptrace(PTRACE_PEEKDATA, child, (void *)&measured_kind, NULL);
 }
 
-/* Single-step from one breakpoint to the next; returns instructions between. */
-static uint32_t count_to_next_breakpoint(pid_t child)
+/* Calls whose zeroing was found and left out of the count (API_CALLOC). */
+static size_t zeroings_skipped;
+
+/*
+ * Single-step from one breakpoint to the next; returns instructions between.
+ * With skip_zeroing, the instructions from mln_bytes_zero's entry to its
+ * return (mln_alloc_c's memset, whatever its size) are not counted: the
+ * call instruction is, the rest of the zeroing and its return are not.
+ */
+static uint32_t count_to_next_breakpoint(pid_t child, bool skip_zeroing)
 {
     uint32_t steps = 0;
+    unsigned long long resume_at = 0; /* inside the zeroing until the pc is back here */
     for (;;) {
         int status;
         ptrace(PTRACE_SINGLESTEP, child, NULL, NULL);
@@ -205,12 +312,35 @@ static uint32_t count_to_next_breakpoint(pid_t child)
         ptrace(PTRACE_GETSIGINFO, child, NULL, &info);
         if (info.si_code == SI_KERNEL) /* the closing int3 */
             return steps;
+        if (skip_zeroing) {
+            struct user_regs_struct regs;
+            ptrace(PTRACE_GETREGS, child, NULL, &regs);
+            if (resume_at != 0) {
+                if (regs.rip == resume_at)
+                    resume_at = 0;
+                continue;
+            }
+            if (regs.rip == (unsigned long long)(uintptr_t)&mln_bytes_zero) {
+                resume_at = (unsigned long long)ptrace(PTRACE_PEEKDATA, child, (void *)regs.rsp, NULL);
+                zeroings_skipped++;
+            }
+        }
         steps++;
     }
 }
 
-int main(void)
+static const char *profile_name(void)
 {
+    return MLN_PROFILE_SERVICES ? "services" : "firmware";
+}
+
+int main(int argc, char **argv)
+{
+    bool tsv = argc > 1 && strcmp(argv[1], "--tsv") == 0;
+    if (argc > 1 && !tsv) {
+        fprintf(stderr, "usage: worst_case [--tsv]\n");
+        return 2;
+    }
     pid_t child = fork();
     if (child == 0) {
         ptrace(PTRACE_TRACEME, 0, NULL, NULL);
@@ -221,30 +351,53 @@ int main(void)
     }
     int status;
     waitpid(child, &status, 0);
+    long last_kind = -1; /* the kind whose sample was stored last, if any */
     for (;;) {
         ptrace(PTRACE_CONT, child, NULL, NULL);
         waitpid(child, &status, 0);
         if (WIFEXITED(status) || WIFSIGNALED(status))
             break;
         long kind = peek_kind(child);
-        uint32_t steps = count_to_next_breakpoint(child);
-        if (kind == RETAG && sample_count[API_ALLOC] > 0) {
-            uint32_t last = samples[API_ALLOC][--sample_count[API_ALLOC]];
-            samples[API_ALLOC_SPAN][sample_count[API_ALLOC_SPAN]++] = last;
+        uint32_t steps = count_to_next_breakpoint(child, kind == API_CALLOC);
+        if (kind == APART || kind == DISCARD) {
+            if (last_kind < 0)
+                continue;
+            uint32_t last = samples[last_kind][--sample_count[last_kind]];
+            int to = kind == APART ? apart_kind[last_kind] : -1;
+            if (to >= 0 && sample_count[to] < MAX_SAMPLES)
+                samples[to][sample_count[to]++] = last;
+            last_kind = -1;
             continue;
         }
-        if (kind >= 0 && kind < KINDS && sample_count[kind] < MAX_SAMPLES)
+        last_kind = -1;
+        if (kind >= 0 && kind < KINDS && sample_count[kind] < MAX_SAMPLES) {
             samples[kind][sample_count[kind]++] = steps;
+            last_kind = kind;
+        }
     }
-    printf("worst_case: instructions per call (x86-64, -c opt), counted by single-stepping\n");
-    printf("  %-28s %8s %6s %6s %6s\n", "operation", "calls", "p50", "p99", "max");
+    if (zeroings_skipped < sample_count[API_CALLOC]) {
+        fprintf(stderr, "worst_case: mln_alloc_c's zeroing not found in %zu of its %zu calls\n",
+                sample_count[API_CALLOC] - zeroings_skipped, sample_count[API_CALLOC]);
+        return 1;
+    }
+#ifdef __OPTIMIZE__
+    const char *build = "optimised";
+#else
+    const char *build = "NOT optimised: run with -c opt";
+#endif
+    if (tsv)
+        printf("profile\t%s\t%s\n", profile_name(), build);
+    else
+        printf("worst_case: instructions per call, %s profile (x86-64, %s), counted by single-stepping\n"
+               "  %-32s %8s %6s %6s %6s\n",
+               profile_name(), build, "operation", "calls", "p50", "p99", "max");
     for (int k = 0; k < KINDS; k++) {
         size_t n = sample_count[k];
         if (n == 0)
             continue;
         qsort(samples[k], n, sizeof samples[k][0], compare_u32);
-        printf("  %-28s %8zu %6u %6u %6u\n", kind_name[k], n, samples[k][n / 2],
-               samples[k][n * 99 / 100], samples[k][n - 1]);
+        printf(tsv ? "%s\t%zu\t%u\t%u\t%u\n" : "  %-32s %8zu %6u %6u %6u\n", kind_name[k], n,
+               samples[k][n / 2], samples[k][n * 99 / 100], samples[k][n - 1]);
     }
     return 0;
 }
