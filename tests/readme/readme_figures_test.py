@@ -99,27 +99,84 @@ f = figures
 firmware = block("firmware-figures", "./tools/firmware_figures.sh --readme")
 if firmware:
     head, rows = table(firmware)
-    if head != ["Figure", "Cortex-M3"] or rows is None or len(rows) != 6 or \
-            any(len(r) != 2 or not re.search(r"\d", r[1]) for r in rows):
-        fail("README: the firmware-figures block is not the script's 6-row table")
-    layers = said(r"engine (\d+), pool (\d+), kinds (\d+), api (\d+), base (\d+), platform (\d+) "
-                  r"\(sum (\d+), (\d+) (more|less) than the library's share", "the firmware figures by layer",
-                  firmware)
-    share = said(r"\| (\d+) bytes of text \+ data \|", "the region-only image's size", firmware)
-    if layers and share and layers[0] is not None:
-        parts = [int(x) for x in layers[:8]]
-        expect("the sum of the layers", parts[6], sum(parts[:6]))
-        difference = parts[7] if layers[8] == "more" else -parts[7]
-        expect("the layers against the library's share", parts[6] - difference, share[0])
-    overhead = said(r"(\d+) bytes \(header\), blocks aligned to (\d+), smallest block (\d+) bytes",
-                    "the 32-bit per-allocation overhead", firmware)
-    if overhead:
-        expect("the 32-bit header (Design sketch)",
-               said(r"\*\*Header: 2 words \(\d+ bytes on LP64, (\d+) on 32-bit ARM\)\.\*\*",
-                    "the 32-bit header")[0], overhead[0])
-        expect("the 32-bit alignment (macro table)",
-               said(r"at least two pointers \(\d+ on LP64, (\d+) on 32-bit ARM\)",
-                    "the 32-bit alignment")[0], overhead[1])
+    # One row per figure, one column per profile (alloc/profile.h).
+    labels = ["library text + data", "an image with one region pool only", "the same, by layer",
+              "the same with one child pool", "the library's .data + .bss", "the `examples/firmware` image",
+              "a pool's control structure", "the same, blocks below 2 KiB", "a region pool of 64 KiB",
+              "the smallest region", "a child pool", "per-allocation overhead"]
+    if head != ["Figure", "firmware (no define)", "services (`-DMLN_ALLOC_PROFILE=2`)"] or rows is None or \
+            len(rows) != len(labels) or any(len(r) != 3 or not r[0].startswith(label) or
+                                            not all(re.search(r"\d", c) for c in r[1:])
+                                            for r, label in zip(rows, labels)):
+        fail("README: the firmware-figures block is not the script's table (%d rows, a firmware and a "
+             "services column)" % len(labels))
+        rows = None
+if firmware and rows:
+    cells = dict(zip(labels, rows))
+    shares, children, regions, child_regions = {}, {}, {}, {}
+    for column, profile in ((1, "firmware"), (2, "services")):
+        def cell(label, pattern, what):
+            m = re.fullmatch(pattern, cells[label][column])
+            if not m:
+                fail("README: the firmware table's %s (%s) is not %r" % (what, profile, pattern))
+            return m
+
+        share = cell("an image with one region pool only", r"(\d+) bytes of text \+ data", "region-only share")
+        layers = cell("the same, by layer",
+                      r"engine (\d+), pool (\d+), kinds (\d+), api (\d+), base (\d+), platform (\d+) "
+                      r"\(sum (\d+), (\d+) (more|less) than the library's share: .*\)", "breakdown by layer")
+        if share and layers:
+            parts = [int(x) for x in layers.groups()[:8]]
+            expect("the sum of the layers (%s)" % profile, parts[6], sum(parts[:6]))
+            difference = parts[7] if layers.group(9) == "more" else -parts[7]
+            expect("the layers against the library's share (%s)" % profile, parts[6] - difference,
+                   share.group(1))
+            shares[profile] = share.group(1)
+        child = cell("the same with one child pool", r"(\d+) bytes of text \+ data", "share with a child")
+        if child:
+            children[profile] = child.group(1)
+        # The library's RAM: its total is its symbols' sizes.
+        ram = cell("the library's .data + .bss", r"(\d+) \+ (\d+) bytes: (.*)", "RAM")
+        if ram:
+            listed = re.findall(r"`\w+` \((\d+), \.(data|bss)", ram.group(3))
+            for section, total in (("data", ram.group(1)), ("bss", ram.group(2))):
+                expect("the library's .%s (%s) against its symbols" % (section, profile), total,
+                       sum(int(n) for n, s in listed if s == section))
+        smallest = cell("the smallest region", r"(\d+) bytes", "smallest region")
+        if smallest:
+            regions[profile] = smallest.group(1)
+        in_2k = cell("a child pool", r"(yes|no) / (yes|no) \(a child works from a (\d+) / (\d+) byte region\)",
+                     "child in 2 KiB")
+        if in_2k:
+            child_regions[profile] = in_2k.group(3)
+            expect("a child in 2 KiB (%s) against the smallest region for one" % profile, in_2k.group(1),
+                   "yes" if int(in_2k.group(3)) <= 2048 else "no")
+        overhead = cell("per-allocation overhead",
+                        r"(\d+) bytes \(header\), blocks aligned to (\d+), smallest block (\d+) bytes",
+                        "per-allocation overhead")
+        if overhead and profile == "firmware":
+            expect("the 32-bit header (Design sketch)",
+                   said(r"\*\*Header: 2 words \(\d+ bytes on LP64, (\d+) on 32-bit ARM\)\.\*\*",
+                        "the 32-bit header")[0], overhead.group(1))
+            expect("the 32-bit alignment (macro table)",
+                   said(r"at least two pointers \(\d+ on LP64, (\d+) on 32-bit ARM\)",
+                        "the 32-bit alignment")[0], overhead.group(2))
+    # The prose after the table quotes it.
+    q = said(r"the library costs an image with one region pool (\d+) bytes and one that adds a child pool "
+             r"(\d+) bytes", "the firmware images' shares")
+    expect("the region-only image's share (prose)", q[0], shares.get("firmware"))
+    expect("the region and child image's share (prose)", q[1], children.get("firmware"))
+    q = said(r"the smallest region is (\d+) bytes \(goal: \d+\), and a child pool works in a 2 KiB region, "
+             r"with or without a capacity \(from a (\d+)-byte region", "the firmware RAM figures")
+    expect("the smallest region (prose)", q[0], regions.get("firmware"))
+    expect("the smallest region for a child (prose)", q[1], child_regions.get("firmware"))
+    q = said(r"(\d+) bytes in the region-only image \(the front cache.*?and a child pool needs a (\d+)-byte region",
+             "the services figures")
+    expect("the services region-only share (prose)", q[0], shares.get("services"))
+    expect("the services smallest region for a child (prose)", q[1], child_regions.get("services"))
+    q = said(r"panic hook pointer \(`panic_hook`, (\d+) bytes of `\.bss`", "the library's RAM")
+    expect("the panic hook pointer's bytes (prose)", q[0],
+           (re.search(r"`panic_hook` \((\d+),", cells["the library's .data + .bss"][1]) or [None, None])[1])
 
 coverage = block("coverage", "./tools/coverage.sh --readme").strip()
 if coverage:

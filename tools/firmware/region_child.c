@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * region_only.c: a firmware image that uses region pools only (create one,
- * a child of it, allocate, zero-allocate, resize, free, destroy), for
- * tools/firmware_figures.sh. Built once with the library and once with
- * -DSTUBS (the same calls, answered by empty stand-ins): the difference in
- * text + data is what the library costs such an image.
+ * region_child.c: a firmware image that uses a region pool and one child
+ * of it (create both, allocate and resize in the child, zero-allocate in
+ * the region, free, destroy both), for tools/firmware_figures.sh: what
+ * region_only.c does, plus a child pool. Built once with the library and
+ * once with -DSTUBS (the same calls, answered by empty stand-ins): the
+ * difference in text + data is what the library costs such an image.
  */
 #include "mln_alloc.h"
 
