@@ -11,15 +11,19 @@
  *   - mln_alloc_m, mln_alloc_c (apart from the zeroing), mln_alloc_free and a
  *     resize that fits in place cost O(1) in the worst case, independent of
  *     how many blocks a pool holds. Only taking a new span of memory from the
- *     parent pool or the OS, or handing one back, leaves that bound.
+ *     parent pool or the OS, or handing one back, leaves that bound; in the
+ *     services profile (below), so does the one flush of a pool's front
+ *     cache before it grows (at most 20 blocks per size class).
  *   - Every block carries a header of 2 * sizeof(void *) bytes rounded up to
  *     the alignment (16 bytes on LP64, 8 on ILP32), and every pointer
  *     returned is aligned to MLN_ALLOC_ALIGNMENT (alignof(max_align_t), at
  *     least 2 * sizeof(void *)).
- *   - Blocks up to 4 KiB (header included) come in size classes: one per
- *     alignment unit up to 16 units, then 16 per power of two, so a block
- *     is at most 1/16 larger than asked. A heap pool keeps a few freed
- *     blocks of each class for the next request of that class.
+ *   - In the services profile, blocks up to 4 KiB (header included) come in
+ *     size classes: one per alignment unit up to 16 units, then 16 per power
+ *     of two, so a block is at most 1/16 larger than asked, and a heap pool
+ *     keeps a few freed blocks of each class for the next request of that
+ *     class. In the firmware profile a block is exactly the request, header
+ *     included, rounded up to the alignment.
  *   - A block knows its pool: mln_alloc_free needs only the pointer.
  *
  * Threads: a pool, together with its descendants, is used by one thread at a
@@ -42,10 +46,23 @@
  * there in both modes under names of their own: see mln_alloc_init_capacity.
  * The library is the same for both.
  *
+ * Two build profiles of the one library (a setting of the library's build,
+ * not of this header, which is the same for both; see the README):
+ *   - firmware (the default when the library is compiled with no define):
+ *     strict O(1) TLSF, every call bounded by a small constant, small flash
+ *     and RAM: no front cache, exact block sizes, short panic reasons;
+ *   - services (-DMLN_ALLOC_PROFILE=2; what the installed library and Bazel
+ *     builds for an OS use): size classes, a front cache of freed small
+ *     blocks with inline fast paths, spare spans, messages naming the call.
+ * Both answer every call and every misuse below the same way.
+ *
  * Freestanding builds (firmware, platform/freestanding): mln_alloc_init(NULL)
  * draws from a static default region of MLN_ALLOC_DEFAULT_REGION_SIZE bytes
- * (a build-time define) and mln_alloc_shm_init carves its pool from it; the
- * POSIX-only calls below (the ready-made mutex locker) do not exist there.
+ * (a define when the library is compiled; the default, 0, means no region,
+ * no RAM taken, and mln_alloc_init(NULL) and mln_alloc_shm_init return
+ * NULL) and mln_alloc_shm_init carves its pool from it; region pools
+ * (mln_alloc_region_init) need none. The POSIX-only calls below (the
+ * ready-made mutex locker) do not exist there.
  */
 #ifndef MLN_ALLOC_H
 #define MLN_ALLOC_H
@@ -144,14 +161,17 @@ typedef struct mln_alloc_align_probe_s {
  * mln_alloc_init: create a heap pool.
  *
  * parent == NULL: a root pool; its memory comes from the OS in spans (a
- * 64 KiB first span, then 256 KiB doubling to 4 MiB; emptied spans are
- * cached process-wide so that pool churn does not become page faults), or,
- * in a freestanding build, from the default static region. parent != NULL:
+ * 64 KiB first span, then 256 KiB doubling to 4 MiB, in the services
+ * profile; 4 KiB, then 4 KiB doubling to 32 KiB, in firmware; emptied spans
+ * are cached process-wide so that pool churn does not become page faults),
+ * or, in a freestanding build, from the default static region. parent != NULL:
  * a child pool; its memory, including its own control structure, is
  * allocated from `parent`, so pools cascade to any depth; a child of a
  * shared-memory or region pool lives in that memory too. A child lives until
  * it or one of its ancestors is destroyed. Where memory is short, the first
- * span may be smaller (down to a quarter).
+ * span may be smaller: it halves down to the least a pool can live in
+ * (its control structure and one block), so that a child fits in what its
+ * parent can give (a region of 2 KiB holds a region pool and a child).
  *
  * Complexity: O(1) (one span from the parent or the OS cache).
  * Returns the pool, or NULL when memory for it cannot be obtained (the parent
@@ -170,7 +190,9 @@ typedef struct mln_alloc_align_probe_s {
  * pointer) or, in debug builds, a broken invariant. If the hook returns, the
  * platform's panic follows: on POSIX the message is written to stderr and the
  * process aborts; in firmware a trap instruction stops the core. The
- * message ("<call>: <reason>") is valid during the hook's call only.
+ * message ("<call>: <reason>" in the services profile, the reason alone,
+ * in a few words, in firmware: the README's bad-input table lists both) is
+ * valid during the hook's call only.
  * Process-wide; not synchronised with concurrent panics. O(1).
  */
 typedef void (*mln_alloc_panic_hook_t)(const char *message);
@@ -204,10 +226,11 @@ int mln_alloc_check(mln_alloc_t *pool);
  *   largest_free       payload bytes of its largest free block, or, in a
  *                      capped pool, of the largest request its capacity
  *                      lets through now if that is less: a request of up to
- *                      15/16 of it is always served without the pool
- *                      growing, whatever its size (the search rounds requests
- *                      up to a size class), and one of all of it is within
- *                      the capacity
+ *                      15/16 of it (1/2 in the firmware profile, whose bins
+ *                      are two per power of two) is always served without
+ *                      the pool growing, whatever its size (the search
+ *                      rounds requests up to a bin's edge), and one of all
+ *                      of it is within the capacity
  *   allocations, frees, failures
  *                      calls that handed a block out, took one back, or found
  *                      no memory (counting the pool's own span traffic with
@@ -261,7 +284,8 @@ int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats);
  */
 mln_alloc_t *mln_alloc_region_init(void *mem, mln_size_t size);
 
-/* Smallest `size` mln_alloc_region_init accepts (about 5.2 KiB on LP64, 2.5 to 2.8 KiB on 32-bit). */
+/* Smallest `size` mln_alloc_region_init accepts: 240 bytes on 32-bit ARM
+ * and 448 on LP64 in the firmware profile; 1016 and 1712 in services. O(1). */
 mln_size_t mln_alloc_region_min_size(void);
 
 /* Smallest region mln_alloc_shm_init accepts, in bytes. */
@@ -392,15 +416,20 @@ void mln_alloc_destroy(mln_alloc_t *pool);
  *
  * The block is aligned to MLN_ALLOC_ALIGNMENT; its contents are unspecified.
  * size == 0 returns a valid, unique, minimum-size block (as Melon does).
- * Sizes above a pool-kind threshold get a span of their own.
+ * In the services profile, sizes above a pool-kind threshold get a span of
+ * their own; in firmware every block comes from the pool's spans.
  *
- * Complexity: O(1) worst case. When the pool has no free block large enough
- * it first hands its cache of recently freed small blocks back to the engine
- * (bounded: 64 KiB of blocks at most) and then takes one span from its parent or
- * the OS.
+ * Complexity: O(1) worst case, with a small constant in the firmware
+ * profile (bench/worst_case counts the instructions). When the pool has no
+ * free block large enough it takes one span from its parent or the OS; in
+ * the services profile it first hands its front cache of recently freed
+ * small blocks back to the engine: at most 20 blocks per size class, 81
+ * classes (1,620 blocks, each an O(1) free), a bounded constant but not a
+ * small one.
  * Returns NULL (and changes nothing) when pool == NULL, when `size` is above
  * the largest block less its header (2^39 - 32 bytes on LP64, 2^31 - 16 on
- * 32-bit ARM: SIZE_MAX, say), whatever memory the OS would grant, or when no
+ * 32-bit ARM; 2^36 - 32 on LP64 in the firmware profile: SIZE_MAX, say),
+ * whatever memory the OS would grant, or when no
  * memory can be obtained; the pool stays fully usable, and the refusal is
  * counted in its `failures` (mln_alloc_stats). A pool that was
  * destroyed, or is below a destroyed pool: the panic hook ("not a live
@@ -451,7 +480,8 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size);
  *     pool's front cache or merged into the block before it; "double free,
  *     or a pointer inside a block (...)" for one whose header's free bit is
  *     set, which is all there is to go by (any pointer with such bytes
- *     before it reads alike);
+ *     before it reads alike); in firmware the same reasons, shorter (the
+ *     parts in parentheses left out);
  *   - a pointer no pool handed out (misaligned, or whose header names no
  *     pool, live or destroyed): "not allocated by any pool" (a wild pointer
  *     whose would-be header points to unmapped memory may fault instead);

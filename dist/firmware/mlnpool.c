@@ -179,9 +179,10 @@ _Noreturn void mln_platform_panic(const char *message);
  *       messages that name the call.
  *
  * Both profiles keep the same API, the same misuse checks (the panic hook
- * is called for the same misuses, with the same reasons: only the wording
- * is shorter in firmware), exact statistics and capacities, and the same
- * crash safety for shared pools.
+ * is called for the same misuses; the wording is shorter in firmware, and a
+ * freed small block, which firmware keeps in no cache, is told by its free
+ * bit: "double free, or a pointer inside a block"), exact statistics and
+ * capacities, and the same crash safety for shared pools.
  */
 #ifndef MLN_ALLOC_PROFILE_H
 #define MLN_ALLOC_PROFILE_H

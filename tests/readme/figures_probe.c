@@ -40,6 +40,9 @@ int main(void)
     put("block_min", MLN_BLOCK_MIN);
     put("alignment", MLN_ALLOC_ALIGNMENT);
     put("pool_struct", MLN_POOL_STRUCT_BYTES);
+    /* A root pool's whole control structure: the struct, the front cache
+     * and bin heads for every level. */
+    put("pool_control", mln_pool_control_bytes(MLN_FL_COUNT));
     put("region_min", mln_alloc_region_min_size());
     put("shm_min", MLN_ALLOC_SHM_MIN_SIZE);
     put("fl_count", MLN_FL_COUNT);

@@ -269,15 +269,16 @@ if f["pointer_bytes"] == 8:
                    r"a pool's control structure \(about (\d+\.\d) KiB, mostly bin heads"):
         q = re.findall(phrase, flat)
         for quoted in q:
-            expect("a pool's control structure", quoted, kib(f["pool_struct"]))
+            expect("a pool's control structure", quoted, kib(f["pool_control"]))
     # The header's comments (the contract, and the reference pages made
     # from them) quote the same two sizes.
     header = " ".join(open(sources["header"], encoding="utf-8").read().split())
     for quoted in re.findall(r"control structure, about (\d+\.\d) KiB on LP64", header):
-        expect("a pool's control structure (mln_alloc.h)", quoted, kib(f["pool_struct"]))
+        expect("a pool's control structure (mln_alloc.h)", quoted, kib(f["pool_control"]))
+    # The probe is built in the services profile: the header's last figure.
     expect("the smallest region (mln_alloc.h)",
-           said(r"mln_alloc_region_init accepts \(about (\d+\.\d) KiB on LP64", "the smallest region",
-                header)[0], kib(f["region_min"]))
+           said(r"mln_alloc_region_init accepts: \d+ bytes on 32-bit ARM (?:\* )?and \d+ on LP64 in the firmware "
+                r"profile; \d+ and (\d+) in services", "the smallest region", header)[0], f["region_min"])
     expect("the first-level bins", said(r"\*\*Bins\*\*: (\d+) first-level classes", "the bins")[0],
            f["fl_count"])
 q = said(r"first-level classes \(powers of two\) × (\d+) second-level subdivisions, below (\d+) bytes "
