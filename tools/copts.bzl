@@ -13,11 +13,9 @@
 # anywhere: //tests runs every suite natively in both (tools/profile.bzl).
 def _by_profile(firmware, services):
     return select({
-        "//tools:bare_firmware": firmware,
-        "//tools:bare_services": services,
         "//tools:profile_firmware": firmware,
         "//tools:profile_services": services,
-        "//tools:bare": firmware,
+        "//tools:bare_auto": firmware,
         "//conditions:default": services,
     })
 
