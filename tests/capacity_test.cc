@@ -326,7 +326,9 @@ TEST(Capacity, ARefusedCachedBlockStaysOnTopOfItsList) {
   mln_alloc_free(big);
   void *next = mln_alloc_m(pool, 100);
   ASSERT_NE(next, nullptr);
-  if (!Firmware()) EXPECT_EQ(next, first);  // still cached, still on top
+  if (!Firmware()) {
+    EXPECT_EQ(next, first);  // still cached, still on top
+  }
   EXPECT_EQ(mln_alloc_check(pool), 0);
   mln_alloc_destroy(pool);
 }

@@ -384,7 +384,9 @@ TEST(ShmRecoveryKill, EveryStoreOfEveryOperationThenOfItsRecovery) {
       "%zu stores trapped\n",
       full ? "full" : "sampled", counts.ops, counts.level1, counts.dirty1, counts.level2, counts.level3,
       counts.steps);
-  if (only == nullptr) EXPECT_EQ(counts.ops, sizeof kScenarios / sizeof kScenarios[0]);
+  if (only == nullptr) {
+    EXPECT_EQ(counts.ops, sizeof kScenarios / sizeof kScenarios[0]);
+  }
   EXPECT_GT(counts.level2, counts.dirty1);  // every recovery stepped writes
   EXPECT_GT(counts.level3, 0u);
 }

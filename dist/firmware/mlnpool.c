@@ -31,6 +31,14 @@
  * Regenerate with: python3 tools/amalgamate.py
  */
 
+/* Internal linkage for every function but the public calls (see
+ * tools/amalgamate.py): the whole library is this one unit. */
+#if defined(__GNUC__) || defined(__clang__)
+#define MLN_INTERNAL static __attribute__((unused))
+#else
+#define MLN_INTERNAL static
+#endif
+
 /* ==== alloc/block.h ==== */
 #ifdef __clang__
 #pragma clang diagnostic push
@@ -107,7 +115,7 @@
  * below are never called. NULL where the platform has an OS to ask.
  * Called once per root or shared pool created; answers the same every time.
  */
-void *mln_platform_static_region(size_t *size);
+MLN_INTERNAL void *mln_platform_static_region(size_t *size);
 
 /*
  * Obtain a span of at least *size bytes for a root pool, aligned to
@@ -115,7 +123,7 @@ void *mln_platform_static_region(size_t *size);
  * (>= the request). Returns NULL on failure, leaving *size unspecified.
  * Must be thread-safe: root pools in different threads call it at once.
  */
-void *mln_platform_span_acquire(size_t *size);
+MLN_INTERNAL void *mln_platform_span_acquire(size_t *size);
 
 /*
  * Give back a span obtained from mln_platform_span_acquire (same size).
@@ -126,13 +134,13 @@ void *mln_platform_span_acquire(size_t *size);
  * handle and mark, or a large block's header).
  */
 #define MLN_PLATFORM_SPAN_UNTOUCHED 64
-void mln_platform_span_release(void *mem, size_t size);
+MLN_INTERNAL void mln_platform_span_release(void *mem, size_t size);
 
 /*
  * An id of the running process (its pid on POSIX; 0 where there is only one),
  * recorded by sub-pools of shared pools for mln_alloc_shm_reclaim.
  */
-unsigned long mln_platform_owner_id(void);
+MLN_INTERNAL unsigned long mln_platform_owner_id(void);
 
 /*
  * Memory for a shared pool: at least *size bytes (updated to what was
@@ -142,11 +150,11 @@ unsigned long mln_platform_owner_id(void);
  * the region, which hold the pool's handle, reading as anything but a live
  * pool where the platform can (a stale handle is then refused, not a fault).
  */
-void *mln_platform_shared_map(size_t *size);
-void mln_platform_shared_unmap(void *mem, size_t size);
+MLN_INTERNAL void *mln_platform_shared_map(size_t *size);
+MLN_INTERNAL void mln_platform_shared_unmap(void *mem, size_t size);
 
 /* Report a broken invariant or a misuse and stop; never returns. */
-_Noreturn void mln_platform_panic(const char *message);
+MLN_INTERNAL _Noreturn void mln_platform_panic(const char *message);
 
 #endif /* MLN_ALLOC_PLATFORM_H */
 #ifdef __clang__
@@ -242,12 +250,12 @@ _Noreturn void mln_platform_panic(const char *message);
 /* ==== alloc/debug.h, continued ==== */
 
 /* Report misuse or a broken invariant: the user's hook, then the platform's panic. */
-_Noreturn void mln_panic(const char *message);
+MLN_INTERNAL _Noreturn void mln_panic(const char *message);
 
 /* Report misuse of a public call: mln_panic("<call>: <what>"), or the
  * reason alone where the profile leaves call names out (profile.h: their
  * strings are then not in the image at all). */
-_Noreturn void mln_misuse_report(const char *call, const char *what);
+MLN_INTERNAL _Noreturn void mln_misuse_report(const char *call, const char *what);
 #define mln_misuse(call, what) mln_misuse_report(MLN_WITH_CALL_NAMES ? (call) : (const char *)0, (what))
 
 /*
@@ -395,10 +403,10 @@ static inline mln_block_t *block_prev_physical(const mln_block_t *b)
 #include <stddef.h>
 
 /* Copy n bytes from src to dst; the ranges must not overlap. */
-void mln_bytes_copy(void *dst, const void *src, size_t n);
+MLN_INTERNAL void mln_bytes_copy(void *dst, const void *src, size_t n);
 
 /* Set n bytes at dst to zero. */
-void mln_bytes_zero(void *dst, size_t n);
+MLN_INTERNAL void mln_bytes_zero(void *dst, size_t n);
 
 #endif /* MLN_ALLOC_BYTES_H */
 #ifdef __clang__
@@ -440,21 +448,21 @@ void mln_bytes_zero(void *dst, size_t n);
 #ifdef MLN_ALLOC_TRACK
 #define MLN_TRACKING 1
 /* A pool exists at `pool` / has gone with every block it had. */
-void mln_track_pool_create(const void *pool);
-void mln_track_pool_destroy(const void *pool);
+MLN_INTERNAL void mln_track_pool_create(const void *pool);
+MLN_INTERNAL void mln_track_pool_destroy(const void *pool);
 /* `pool` hands out `p`: `bytes` of its `usable` bytes are the caller's. */
-void mln_track_alloc(const void *pool, void *p, size_t bytes, size_t usable);
+MLN_INTERNAL void mln_track_alloc(const void *pool, void *p, size_t bytes, size_t usable);
 /* The block at `p` now has `bytes` of `usable` for the caller, its old
  * contents kept up to the smaller size. */
-void mln_track_resize(const void *pool, void *p, size_t bytes, size_t usable);
+MLN_INTERNAL void mln_track_resize(const void *pool, void *p, size_t bytes, size_t usable);
 /* `pool` takes `p` back: none of it may be touched until handed out again. */
-void mln_track_free(const void *pool, void *p, size_t usable);
+MLN_INTERNAL void mln_track_free(const void *pool, void *p, size_t usable);
 /* Space given to an engine (`hide`) or returned to where spans come from (`show`). */
-void mln_track_hide(void *p, size_t bytes);
-void mln_track_show(void *p, size_t bytes);
+MLN_INTERNAL void mln_track_hide(void *p, size_t bytes);
+MLN_INTERNAL void mln_track_show(void *p, size_t bytes);
 /* Bracket a public call: the core may touch hidden space in between. */
-int mln_track_core_begin(void);
-void mln_track_core_end(int *scope);
+MLN_INTERNAL int mln_track_core_begin(void);
+MLN_INTERNAL void mln_track_core_end(int *scope);
 #define MLN_TRACK_CORE_CALL()                                                                \
     int mln_track_scope_ __attribute__((cleanup(mln_track_core_end), unused)) =              \
         mln_track_core_begin()
@@ -495,12 +503,12 @@ static inline void mln_track_show(void *p, size_t bytes) { (void)p, (void)bytes;
  * libc's, much faster than any loop written here.
  */
 
-void mln_bytes_copy(void *dst, const void *src, size_t n)
+MLN_INTERNAL void mln_bytes_copy(void *dst, const void *src, size_t n)
 {
     __builtin_memcpy(dst, src, n);
 }
 
-void mln_bytes_zero(void *dst, size_t n)
+MLN_INTERNAL void mln_bytes_zero(void *dst, size_t n)
 {
     __builtin_memset(dst, 0, n);
 }
@@ -521,7 +529,7 @@ void mln_alloc_set_panic_hook(mln_alloc_panic_hook_t hook)
     panic_hook = hook;
 }
 
-_Noreturn void mln_panic(const char *message)
+MLN_INTERNAL _Noreturn void mln_panic(const char *message)
 {
     mln_alloc_panic_hook_t hook = panic_hook;
     if (hook != NULL)
@@ -544,7 +552,7 @@ static size_t append(char *message, size_t used, size_t room, const char *text)
  * report it: in firmware the messages are most of what hardening costs in
  * read-only data.
  */
-_Noreturn void mln_misuse_report(const char *call, const char *what)
+MLN_INTERNAL _Noreturn void mln_misuse_report(const char *call, const char *what)
 {
     if (!MLN_WITH_CALL_NAMES || call == NULL)
         mln_panic(what);
@@ -736,7 +744,7 @@ static inline size_t mln_engine_bins_bytes(unsigned levels)
  * written): every block it is ever given must be smaller than
  * 2^(MLN_SMALL_LOG2 + levels - 1) (mln_engine_levels_for). O(FL).
  */
-void mln_engine_init(mln_engine_t *e, void *bins, unsigned levels);
+MLN_INTERNAL void mln_engine_init(mln_engine_t *e, void *bins, unsigned levels);
 
 /*
  * Block size (header included) that serves a request of `bytes`, or 0 when
@@ -788,13 +796,13 @@ static inline size_t mln_engine_span_size_for(size_t block_bytes)
  * mln_engine_span_size_for(MLN_BLOCK_MIN)) as a span of one free block, and
  * add it to `e`. Spans beyond MLN_BIN_LIMIT use only their first part. O(1).
  */
-mln_span_t *mln_engine_add_span(mln_engine_t *e, void *mem, size_t size, unsigned kind);
+MLN_INTERNAL mln_span_t *mln_engine_add_span(mln_engine_t *e, void *mem, size_t size, unsigned kind);
 
 /*
  * As mln_engine_add_span, but the span's single block is handed out used, to
  * `owner`, at once (a span of its own for a large block). O(1).
  */
-mln_block_t *mln_engine_add_span_used(mln_engine_t *e, void *mem, size_t size,
+MLN_INTERNAL mln_block_t *mln_engine_add_span_used(mln_engine_t *e, void *mem, size_t size,
                                       unsigned kind, void *owner);
 
 /*
@@ -805,7 +813,7 @@ mln_block_t *mln_engine_add_span_used(mln_engine_t *e, void *mem, size_t size,
 #define MLN_ENGINE_LINK_FREED ((void *)(uintptr_t)0x0f4eed01u)
 
 /* A block of at least `block_bytes` (from mln_engine_block_size) for `owner`, or NULL. O(1). */
-mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner);
+MLN_INTERNAL mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner);
 
 /*
  * Take exactly `block_bytes` from the front of the wilderness `w` (at
@@ -859,7 +867,7 @@ static inline mln_block_t *mln_engine_bump(mln_engine_t *e, size_t block_bytes, 
  * a block that is likely to grow again (a reallocation that had to move), so
  * that its next growth happens in place. O(1).
  */
-mln_block_t *mln_engine_alloc_at_end(mln_engine_t *e, size_t block_bytes, void *owner);
+MLN_INTERNAL mln_block_t *mln_engine_alloc_at_end(mln_engine_t *e, size_t block_bytes, void *owner);
 
 /*
  * Free a used block, merging it with free neighbours. Returns NULL normally;
@@ -867,20 +875,20 @@ mln_block_t *mln_engine_alloc_at_end(mln_engine_t *e, size_t block_bytes, void *
  * and leaves its single free block out of the bins: the caller then either
  * keeps it (mln_engine_keep_span) or detaches it (mln_engine_remove_span). O(1).
  */
-mln_span_t *mln_engine_free(mln_engine_t *e, mln_block_t *b);
+MLN_INTERNAL mln_span_t *mln_engine_free(mln_engine_t *e, mln_block_t *b);
 
 /* Put an emptied span's block back in the bins. O(1). */
-void mln_engine_keep_span(mln_engine_t *e, mln_span_t *span);
+MLN_INTERNAL void mln_engine_keep_span(mln_engine_t *e, mln_span_t *span);
 
 /* Detach an emptied span from `e` (its memory is then the caller's). O(1). */
-void mln_engine_remove_span(mln_engine_t *e, mln_span_t *span);
+MLN_INTERNAL void mln_engine_remove_span(mln_engine_t *e, mln_span_t *span);
 
 /*
  * Resize a used block in place to `block_bytes`: shrink (returning the tail)
  * or grow into the free block after it. Returns false, changing nothing, when
  * the space after it does not allow. O(1).
  */
-bool mln_engine_resize(mln_engine_t *e, mln_block_t *b, size_t block_bytes);
+MLN_INTERNAL bool mln_engine_resize(mln_engine_t *e, mln_block_t *b, size_t block_bytes);
 
 /*
  * Recompute everything derivable from the blocks' head words: the "previous
@@ -888,21 +896,21 @@ bool mln_engine_resize(mln_engine_t *e, mln_block_t *b, size_t block_bytes);
  * Used after a crash has been undone (journal.h). O(blocks). Returns false if
  * the head words do not tile some span (the engine is then unusable).
  */
-bool mln_engine_rebuild(mln_engine_t *e);
+MLN_INTERNAL bool mln_engine_rebuild(mln_engine_t *e);
 
 /* The block mln_engine_alloc(e, block_bytes, ...) would take, or NULL. O(1), changes nothing. */
-mln_block_t *mln_engine_find(const mln_engine_t *e, size_t block_bytes);
+MLN_INTERNAL mln_block_t *mln_engine_find(const mln_engine_t *e, size_t block_bytes);
 
 /* Allocate `b`, just returned by mln_engine_find(e, block_bytes) with no
  * change to `e` since: mln_engine_alloc without searching again. O(1). */
-mln_block_t *mln_engine_alloc_found(mln_engine_t *e, mln_block_t *b, size_t block_bytes, void *owner);
+MLN_INTERNAL mln_block_t *mln_engine_alloc_found(mln_engine_t *e, mln_block_t *b, size_t block_bytes, void *owner);
 
 /*
  * Payload bytes of the largest free block: the wilderness, or a member of
  * the highest non-empty bin (every block there is larger than any block in a
  * lower one). O(blocks in that bin).
  */
-size_t mln_engine_largest_free(const mln_engine_t *e);
+MLN_INTERNAL size_t mln_engine_largest_free(const mln_engine_t *e);
 
 /*
  * The ground-truth words (journal.h) that any engine operation on the used
@@ -912,11 +920,11 @@ size_t mln_engine_largest_free(const mln_engine_t *e);
  * that one is free, the head after that. Kept beside the code that writes
  * them. O(1).
  */
-void mln_engine_words_written(mln_block_t *b, void (*note)(void *ctx, void *word), void *ctx);
+MLN_INTERNAL void mln_engine_words_written(mln_block_t *b, void (*note)(void *ctx, void *word), void *ctx);
 
 /* Building blocks shared by engine.c and engine_rebuild.c. */
-void mln_engine_mark_free(mln_block_t *b);
-void mln_engine_bin_insert(mln_engine_t *e, mln_block_t *b);
+MLN_INTERNAL void mln_engine_mark_free(mln_block_t *b);
+MLN_INTERNAL void mln_engine_bin_insert(mln_engine_t *e, mln_block_t *b);
 
 /*
  * Full integrity walk (test and debug aid, O(blocks)): every span's blocks
@@ -928,7 +936,7 @@ void mln_engine_bin_insert(mln_engine_t *e, mln_block_t *b);
  * `used_bytes`, when not NULL, receives the total size of used blocks.
  */
 typedef bool (*mln_owner_check_fn)(const void *ctx, const void *owner);
-const char *mln_engine_check(const mln_engine_t *e, mln_owner_check_fn owner_ok, const void *ctx,
+MLN_INTERNAL const char *mln_engine_check(const mln_engine_t *e, mln_owner_check_fn owner_ok, const void *ctx,
                              size_t *used_bytes);
 
 #endif /* MLN_ALLOC_ENGINE_H */
@@ -1003,7 +1011,7 @@ _Static_assert(sizeof(size_t) == sizeof(uintptr_t) && sizeof(void *) == sizeof(u
                "block words are saved as uintptr_t");
 
 /* Start empty. */
-void mln_journal_init(mln_journal_t *j);
+MLN_INTERNAL void mln_journal_init(mln_journal_t *j);
 
 /*
  * Record the current value of the word at `word` before it is written. O(1),
@@ -1048,7 +1056,7 @@ static inline int mln_journal_dirty(const mln_journal_t *j)
  * runs of free blocks (whose inner heads it leaves intact) and recomputes
  * flags and footers, so the saved values still describe a valid tiling.
  */
-void mln_journal_undo(mln_journal_t *j);
+MLN_INTERNAL void mln_journal_undo(mln_journal_t *j);
 
 #endif /* MLN_ALLOC_JOURNAL_H */
 #ifdef __clang__
@@ -1220,11 +1228,11 @@ static inline void carve_wild(mln_engine_t *e, mln_block_t *b, size_t size, void
 }
 
 /* The out-of-line entry points of the helpers above. */
-void mln_engine_mark_free(mln_block_t *b) { mark_free(b); }
-void mln_engine_bin_insert(mln_engine_t *e, mln_block_t *b) { bin_insert(e, b); }
-mln_block_t *mln_engine_find(const mln_engine_t *e, size_t size) { return find(e, size); }
+MLN_INTERNAL void mln_engine_mark_free(mln_block_t *b) { mark_free(b); }
+MLN_INTERNAL void mln_engine_bin_insert(mln_engine_t *e, mln_block_t *b) { bin_insert(e, b); }
+MLN_INTERNAL mln_block_t *mln_engine_find(const mln_engine_t *e, size_t size) { return find(e, size); }
 
-void mln_engine_init(mln_engine_t *e, void *bins, unsigned levels)
+MLN_INTERNAL void mln_engine_init(mln_engine_t *e, void *bins, unsigned levels)
 {
     MLN_ASSERT(levels >= 1 && levels <= MLN_FL_COUNT);
     e->heads = bins;
@@ -1265,7 +1273,7 @@ static mln_block_t *span_format(mln_engine_t *e, void *mem, size_t size, unsigne
     return b;
 }
 
-mln_span_t *mln_engine_add_span(mln_engine_t *e, void *mem, size_t size, unsigned kind)
+MLN_INTERNAL mln_span_t *mln_engine_add_span(mln_engine_t *e, void *mem, size_t size, unsigned kind)
 {
     mln_block_t *b = span_format(e, mem, size, kind);
     mark_free(b);
@@ -1279,7 +1287,7 @@ mln_span_t *mln_engine_add_span(mln_engine_t *e, void *mem, size_t size, unsigne
     return mem;
 }
 
-mln_block_t *mln_engine_add_span_used(mln_engine_t *e, void *mem, size_t size,
+MLN_INTERNAL mln_block_t *mln_engine_add_span_used(mln_engine_t *e, void *mem, size_t size,
                                       unsigned kind, void *owner)
 {
     mln_block_t *b = span_format(e, mem, size, kind);
@@ -1303,7 +1311,7 @@ static inline mln_block_t *take_found(mln_engine_t *e, mln_block_t *b, size_t bl
     return b;
 }
 
-mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner)
+MLN_INTERNAL mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner)
 {
     MLN_ASSERT(block_bytes >= MLN_BLOCK_MIN && (block_bytes & (MLN_ALIGN - 1)) == 0);
     mln_block_t *b = mln_engine_bump(e, block_bytes, owner, false);
@@ -1313,13 +1321,13 @@ mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner)
     return b == NULL ? NULL : take_found(e, b, block_bytes, owner);
 }
 
-mln_block_t *mln_engine_alloc_found(mln_engine_t *e, mln_block_t *b, size_t block_bytes, void *owner)
+MLN_INTERNAL mln_block_t *mln_engine_alloc_found(mln_engine_t *e, mln_block_t *b, size_t block_bytes, void *owner)
 {
     MLN_ASSERT(b == find(e, block_bytes));
     return take_found(e, b, block_bytes, owner);
 }
 
-mln_block_t *mln_engine_alloc_at_end(mln_engine_t *e, size_t block_bytes, void *owner)
+MLN_INTERNAL mln_block_t *mln_engine_alloc_at_end(mln_engine_t *e, size_t block_bytes, void *owner)
 {
     mln_block_t *b = e->wild;
     if (b == NULL || block_size(b) < block_bytes)
@@ -1334,7 +1342,7 @@ static mln_span_t *span_of_first_block(mln_block_t *b)
     return (mln_span_t *)(void *)((char *)b - MLN_SPAN_HEADER);
 }
 
-mln_span_t *mln_engine_free(mln_engine_t *e, mln_block_t *b)
+MLN_INTERNAL mln_span_t *mln_engine_free(mln_engine_t *e, mln_block_t *b)
 {
     MLN_ASSERT(!block_is_free(b) && !block_is_sentinel(b));
     if (block_prev_is_free(b)) {
@@ -1365,7 +1373,7 @@ mln_span_t *mln_engine_free(mln_engine_t *e, mln_block_t *b)
     return NULL;
 }
 
-void mln_engine_keep_span(mln_engine_t *e, mln_span_t *span)
+MLN_INTERNAL void mln_engine_keep_span(mln_engine_t *e, mln_span_t *span)
 {
     mln_block_t *b = mln_span_first_block(span);
     MLN_ASSERT(block_is_free(b) && block_is_sentinel(block_next(b)));
@@ -1375,7 +1383,7 @@ void mln_engine_keep_span(mln_engine_t *e, mln_span_t *span)
         bin_insert(e, b);
 }
 
-void mln_engine_remove_span(mln_engine_t *e, mln_span_t *span)
+MLN_INTERNAL void mln_engine_remove_span(mln_engine_t *e, mln_span_t *span)
 {
     MLN_ASSERT(e->wild == NULL || (char *)e->wild < (char *)span ||
                (char *)e->wild >= (char *)span + span->size);
@@ -1390,7 +1398,7 @@ void mln_engine_remove_span(mln_engine_t *e, mln_span_t *span)
         e->spans = span->next;
 }
 
-bool mln_engine_resize(mln_engine_t *e, mln_block_t *b, size_t block_bytes)
+MLN_INTERNAL bool mln_engine_resize(mln_engine_t *e, mln_block_t *b, size_t block_bytes)
 {
     MLN_ASSERT(!block_is_free(b) && block_bytes >= MLN_BLOCK_MIN);
     size_t size = block_size(b);
@@ -1411,7 +1419,7 @@ bool mln_engine_resize(mln_engine_t *e, mln_block_t *b, size_t block_bytes)
     return true;
 }
 
-void mln_engine_words_written(mln_block_t *b, void (*note)(void *ctx, void *word), void *ctx)
+MLN_INTERNAL void mln_engine_words_written(mln_block_t *b, void (*note)(void *ctx, void *word), void *ctx)
 {
     note(ctx, &b->head);
     note(ctx, &b->link);
@@ -1503,7 +1511,7 @@ static const char *check_bins(const mln_engine_t *e, size_t *members)
     return NULL;
 }
 
-const char *mln_engine_check(const mln_engine_t *e, mln_owner_check_fn owner_ok, const void *ctx,
+MLN_INTERNAL const char *mln_engine_check(const mln_engine_t *e, mln_owner_check_fn owner_ok, const void *ctx,
                              size_t *used_bytes)
 {
     size_t free_blocks = 0, members = 0, used = 0;
@@ -1527,7 +1535,7 @@ const char *mln_engine_check(const mln_engine_t *e, mln_owner_check_fn owner_ok,
     return NULL;
 }
 
-size_t mln_engine_largest_free(const mln_engine_t *e)
+MLN_INTERNAL size_t mln_engine_largest_free(const mln_engine_t *e)
 {
     size_t largest = e->wild != NULL ? block_size(e->wild) : 0;
     if (e->fl_bitmap != 0) {
@@ -1590,7 +1598,7 @@ static bool rebuild_span(mln_engine_t *e, mln_span_t *span)
     return true;
 }
 
-bool mln_engine_rebuild(mln_engine_t *e)
+MLN_INTERNAL bool mln_engine_rebuild(mln_engine_t *e)
 {
     e->fl_bitmap = 0;
     for (unsigned i = 0; i < MLN_FL_COUNT; i++)
@@ -1609,7 +1617,7 @@ bool mln_engine_rebuild(mln_engine_t *e)
  */
 
 
-void mln_journal_init(mln_journal_t *j)
+MLN_INTERNAL void mln_journal_init(mln_journal_t *j)
 {
     j->op = MLN_JOP_NONE;
     j->subject = 0;
@@ -1617,7 +1625,7 @@ void mln_journal_init(mln_journal_t *j)
     j->saved = 0;
 }
 
-void mln_journal_undo(mln_journal_t *j)
+MLN_INTERNAL void mln_journal_undo(mln_journal_t *j)
 {
     uintptr_t n = j->saved;
     if (n > MLN_JOURNAL_SLOTS)
@@ -1945,7 +1953,7 @@ static inline bool mln_front_cache_holds_any(const mln_front_cache_t *q)
  * blocks of `pool` in use, marked as cached, of exactly its class's size. NULL when so, else a message; *cached_bytes is
  * increased by the bytes held. O(blocks cached). In front_cache.c.
  */
-const char *mln_front_cache_check(const mln_front_cache_t *q, const void *pool, size_t *cached_bytes);
+MLN_INTERNAL const char *mln_front_cache_check(const mln_front_cache_t *q, const void *pool, size_t *cached_bytes);
 
 #endif /* MLN_ALLOC_FRONT_CACHE_H */
 #ifdef __clang__
@@ -2235,7 +2243,7 @@ struct mln_pool_kind {
  * parent's kind). Its blocks may occupy at most `limit` bytes (SIZE_MAX: no
  * limit). NULL when no memory can be had.
  */
-mln_alloc_t *mln_pool_create(mln_alloc_t *parent, size_t limit, const struct mln_pool_kind *kind,
+MLN_INTERNAL mln_alloc_t *mln_pool_create(mln_alloc_t *parent, size_t limit, const struct mln_pool_kind *kind,
                              const struct mln_pool_policy *policy);
 
 /*
@@ -2244,15 +2252,15 @@ mln_alloc_t *mln_pool_create(mln_alloc_t *parent, size_t limit, const struct mln
  * (returned in *extra), then one span that never grows. `release` (may be
  * NULL) gets the region back at destroy. NULL if the region is too small.
  */
-mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, void **extra,
+MLN_INTERNAL mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, void **extra,
                                  const struct mln_pool_kind *kind,
                                  void (*release)(void *mem, size_t size));
 
 /* Smallest region mln_pool_init_fixed accepts with `extra_bytes`. */
-size_t mln_pool_fixed_min_size(size_t extra_bytes);
+MLN_INTERNAL size_t mln_pool_fixed_min_size(size_t extra_bytes);
 
 /* Destroy `pool` (live) and every pool below it (mln_alloc_destroy). */
-void mln_pool_destroy(mln_alloc_t *pool);
+MLN_INTERNAL void mln_pool_destroy(mln_alloc_t *pool);
 
 /* Whether `pool` is over a fixed region (a region or shared pool): one span, never grows. */
 static inline bool mln_pool_is_fixed(const mln_alloc_t *pool)
@@ -2280,32 +2288,32 @@ static inline bool mln_pool_used_bytes(mln_alloc_t *pool, size_t *used)
 }
 
 /* Bytes `pool` holds from its parent or the platform: its spans, home and spare included. O(spans). */
-size_t mln_pool_held_bytes(const mln_alloc_t *pool);
+MLN_INTERNAL size_t mln_pool_held_bytes(const mln_alloc_t *pool);
 
 /* ---- for the kinds: the engine-backed way to serve a pool's blocks ---- */
 
 /* Hand every block of the front cache back to the engine (nothing where the
  * profile has no cache). O(MLN_FRONT_CACHE_CLASSES * MLN_FRONT_CACHE_DEPTH). */
-void mln_pool_flush_front_cache(mln_alloc_t *pool);
+MLN_INTERNAL void mln_pool_flush_front_cache(mln_alloc_t *pool);
 
 /* Decide the fate of a span that mln_engine_free reported empty. */
-void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span);
+MLN_INTERNAL void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span);
 
 /* Free a used block of `pool` into its engine, and settle the span's fate if it emptied. */
-void mln_pool_engine_free(mln_alloc_t *pool, mln_block_t *b);
+MLN_INTERNAL void mln_pool_engine_free(mln_alloc_t *pool, mln_block_t *b);
 
 /* Take a span of its own for a block of `block_bytes`, or grow by a span
  * that fits one: the ways a pool gets memory from its source. */
-mln_block_t *mln_pool_alloc_large(mln_alloc_t *pool, size_t block_bytes);
-bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes);
+MLN_INTERNAL mln_block_t *mln_pool_alloc_large(mln_alloc_t *pool, size_t block_bytes);
+MLN_INTERNAL bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes);
 
 /* Called before each word of the child list that link/unlink write. */
 typedef void (*mln_word_fn)(void *ctx, void *word);
 
 /* Link or unlink `child` in `parent`'s child list; `before_write` (may be
  * NULL) hears of each word first. */
-void mln_pool_link_child(mln_alloc_t *parent, mln_alloc_t *child, mln_word_fn before_write, void *ctx);
-void mln_pool_unlink_child(mln_alloc_t *parent, mln_alloc_t *child, mln_word_fn before_write, void *ctx);
+MLN_INTERNAL void mln_pool_link_child(mln_alloc_t *parent, mln_alloc_t *child, mln_word_fn before_write, void *ctx);
+MLN_INTERNAL void mln_pool_unlink_child(mln_alloc_t *parent, mln_alloc_t *child, mln_word_fn before_write, void *ctx);
 
 /* ---- what memory checkers are told (alloc/track.h) ---- */
 
@@ -2333,7 +2341,7 @@ static inline bool mln_pool_is_owner(const mln_alloc_t *pool, const void *tag)
 }
 
 /* Integrity walk of `pool` and every descendant: NULL when clean, else a message. */
-const char *mln_pool_check_tree(const mln_alloc_t *pool);
+MLN_INTERNAL const char *mln_pool_check_tree(const mln_alloc_t *pool);
 
 /*
  * Integrity walk of `pool` alone (not its descendants), O(blocks): NULL when
@@ -2341,11 +2349,11 @@ const char *mln_pool_check_tree(const mln_alloc_t *pool);
  * `used_bytes` (optional) receives the bytes of blocks in use (headers
  * included; blocks in the front cache are not in use). A test and debug aid.
  */
-const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes);
+MLN_INTERNAL const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes);
 
 /* As mln_pool_check, with `owner_ok(ctx, link)` deciding which owners a
  * used block may name (a kind whose blocks other pools' may own: shared). */
-const char *mln_pool_check_owned(const mln_alloc_t *pool, mln_owner_check_fn owner_ok, const void *ctx,
+MLN_INTERNAL const char *mln_pool_check_owned(const mln_alloc_t *pool, mln_owner_check_fn owner_ok, const void *ctx,
                                  size_t *used_bytes);
 
 #endif /* MLN_ALLOC_POOL_H */
@@ -2416,16 +2424,16 @@ static inline void mln_pool_count_free(mln_alloc_t *pool, size_t size)
 
 /* A used block for `bytes` past the front cache, counted (or NULL, counted
  * as a failure): the kind's alloc, then the capacity. In pool_fast.c. */
-mln_block_t *mln_pool_alloc_missed(mln_alloc_t *pool, size_t bytes, size_t block_bytes);
+MLN_INTERNAL mln_block_t *mln_pool_alloc_missed(mln_alloc_t *pool, size_t bytes, size_t block_bytes);
 
 /* `b`, just taken for `pool`, counted, or given back (NULL) when it would
  * take the pool past its capacity. In pool_fast.c. */
-mln_block_t *mln_pool_admit(mln_alloc_t *pool, mln_block_t *b);
+MLN_INTERNAL mln_block_t *mln_pool_admit(mln_alloc_t *pool, mln_block_t *b);
 
 /* As mln_pool_alloc_fast and _missed together, for a block that must move to grow: placed where
  * its next growth can happen in place, where the kind can (no front cache:
  * the sizes that grow are rarely cached ones). In pool_fast.c. */
-mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t block_bytes);
+MLN_INTERNAL mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t block_bytes);
 
 /*
  * A used block of `bytes` payload bytes for `pool` the fast way, or NULL:
@@ -2616,7 +2624,7 @@ static void source_give(mln_alloc_t *parent, void *mem, size_t bytes)
 
 /* ---- the child list ---- */
 
-void mln_pool_link_child(mln_alloc_t *parent, mln_alloc_t *child, mln_word_fn before_write, void *ctx)
+MLN_INTERNAL void mln_pool_link_child(mln_alloc_t *parent, mln_alloc_t *child, mln_word_fn before_write, void *ctx)
 {
     mln_alloc_t *first = parent->first_child;
     child->prev_sibling = NULL;
@@ -2631,7 +2639,7 @@ void mln_pool_link_child(mln_alloc_t *parent, mln_alloc_t *child, mln_word_fn be
     parent->first_child = child;
 }
 
-void mln_pool_unlink_child(mln_alloc_t *parent, mln_alloc_t *child, mln_word_fn before_write, void *ctx)
+MLN_INTERNAL void mln_pool_unlink_child(mln_alloc_t *parent, mln_alloc_t *child, mln_word_fn before_write, void *ctx)
 {
     mln_alloc_t **from_prev = child->prev_sibling != NULL ? &child->prev_sibling->next_sibling
                                                           : &parent->first_child;
@@ -2733,7 +2741,7 @@ static void *take_home(mln_alloc_t *parent, size_t *bytes)
     return parent == NULL ? mln_platform_span_acquire(bytes) : parent->kind->lend_home(parent, bytes);
 }
 
-mln_alloc_t *mln_pool_create(mln_alloc_t *parent, size_t limit, const struct mln_pool_kind *kind,
+MLN_INTERNAL mln_alloc_t *mln_pool_create(mln_alloc_t *parent, size_t limit, const struct mln_pool_kind *kind,
                              const struct mln_pool_policy *policy)
 {
     if (!source_enter(parent))
@@ -2771,7 +2779,7 @@ static unsigned fixed_levels(size_t size)
     return mln_engine_levels_for(size);
 }
 
-size_t mln_pool_fixed_min_size(size_t extra_bytes)
+MLN_INTERNAL size_t mln_pool_fixed_min_size(size_t extra_bytes)
 {
     /* The bins grow with the region: settle on the smallest size that holds
      * its own bins (a few rounds: each adds a level's worth at most). */
@@ -2783,7 +2791,7 @@ size_t mln_pool_fixed_min_size(size_t extra_bytes)
     return size;
 }
 
-mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, void **extra,
+MLN_INTERNAL mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, void **extra,
                                  const struct mln_pool_kind *kind,
                                  void (*release)(void *mem, size_t size))
 {
@@ -2818,7 +2826,7 @@ static void release_spans(mln_alloc_t *pool)
         source_give(pool->parent, pool->spare, pool->spare->size);
 }
 
-void mln_pool_destroy(mln_alloc_t *pool)
+MLN_INTERNAL void mln_pool_destroy(mln_alloc_t *pool)
 {
     void *home = mln_pool_home(pool);
     if (mln_pool_is_fixed(pool)) {
@@ -2849,7 +2857,7 @@ void mln_pool_destroy(mln_alloc_t *pool)
 
 /* ---- growing and shrinking ---- */
 
-bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes)
+MLN_INTERNAL bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes)
 {
     if (mln_pool_is_fixed(pool))
         return false;
@@ -2882,7 +2890,7 @@ bool mln_pool_grow(mln_alloc_t *pool, size_t block_bytes)
     return true;
 }
 
-mln_block_t *mln_pool_alloc_large(mln_alloc_t *pool, size_t block_bytes)
+MLN_INTERNAL mln_block_t *mln_pool_alloc_large(mln_alloc_t *pool, size_t block_bytes)
 {
     size_t bytes = mln_engine_span_size_for(block_bytes);
     if (bytes < block_bytes || !source_enter(pool->parent)) /* wrapped around, or lock failed */
@@ -2913,14 +2921,14 @@ static void span_give_back(mln_alloc_t *pool, mln_span_t *span)
     source_leave(pool->parent);
 }
 
-void mln_pool_engine_free(mln_alloc_t *pool, mln_block_t *b)
+MLN_INTERNAL void mln_pool_engine_free(mln_alloc_t *pool, mln_block_t *b)
 {
     mln_span_t *emptied = mln_engine_free(&pool->engine, b);
     if (emptied != NULL)
         mln_pool_span_emptied(pool, emptied);
 }
 
-void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span)
+MLN_INTERNAL void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span)
 {
     switch (span->kind) {
     case MLN_SPAN_HOME:
@@ -2942,7 +2950,7 @@ void mln_pool_span_emptied(mln_alloc_t *pool, mln_span_t *span)
     }
 }
 
-void mln_pool_flush_front_cache(mln_alloc_t *pool)
+MLN_INTERNAL void mln_pool_flush_front_cache(mln_alloc_t *pool)
 {
     if (!MLN_WITH_FRONT_CACHE)
         return;
@@ -2971,7 +2979,7 @@ static __attribute__((noinline, cold)) void refuse(mln_alloc_t *pool, mln_block_
  * may leave a few bytes more in a block than asked, so the capacity is
  * checked again on the block actually taken.
  */
-mln_block_t *mln_pool_admit(mln_alloc_t *pool, mln_block_t *b)
+MLN_INTERNAL mln_block_t *mln_pool_admit(mln_alloc_t *pool, mln_block_t *b)
 {
     size_t in_use = pool->bytes_in_use + block_size(b);
     if (__builtin_expect(in_use > pool->capacity_limit, 0)) {
@@ -3006,7 +3014,7 @@ failed:
 }
 
 /* Out of line, so that the front cache's hit saves no register. */
-__attribute__((noinline)) mln_block_t *mln_pool_alloc_missed(mln_alloc_t *pool, size_t bytes,
+MLN_INTERNAL __attribute__((noinline)) mln_block_t *mln_pool_alloc_missed(mln_alloc_t *pool, size_t bytes,
                                                              size_t block_bytes)
 {
     mln_block_t *b = NULL;
@@ -3023,7 +3031,7 @@ __attribute__((noinline)) mln_block_t *mln_pool_alloc_missed(mln_alloc_t *pool, 
     return counted(pool, b, bytes, block_bytes);
 }
 
-mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
+MLN_INTERNAL mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
 {
     return counted(pool, pool->kind->alloc_for_growth(pool, bytes, block_bytes), bytes, block_bytes);
 }
@@ -3034,7 +3042,7 @@ mln_block_t *mln_pool_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t b
  * spans and blocks.
  */
 
-size_t mln_pool_held_bytes(const mln_alloc_t *pool)
+MLN_INTERNAL size_t mln_pool_held_bytes(const mln_alloc_t *pool)
 {
     size_t held = pool->home_bytes;
     for (const mln_span_t *s = pool->engine.spans; s != NULL; s = mln_engine_next_span(&pool->engine, s))
@@ -3050,7 +3058,7 @@ static bool is_owner(const void *pool, const void *tag)
     return mln_pool_is_owner(pool, tag);
 }
 
-const char *mln_pool_check_tree(const mln_alloc_t *pool)
+MLN_INTERNAL const char *mln_pool_check_tree(const mln_alloc_t *pool)
 {
     const char *problem = mln_pool_check(pool, NULL);
     for (const mln_alloc_t *c = pool->first_child; problem == NULL && c != NULL; c = c->next_sibling) {
@@ -3061,7 +3069,7 @@ const char *mln_pool_check_tree(const mln_alloc_t *pool)
     return problem;
 }
 
-const char *mln_pool_check_owned(const mln_alloc_t *pool, mln_owner_check_fn owner_ok, const void *ctx,
+MLN_INTERNAL const char *mln_pool_check_owned(const mln_alloc_t *pool, mln_owner_check_fn owner_ok, const void *ctx,
                                  size_t *used_bytes)
 {
     size_t used = 0, cached = 0;
@@ -3073,7 +3081,7 @@ const char *mln_pool_check_owned(const mln_alloc_t *pool, mln_owner_check_fn own
     return problem;
 }
 
-const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes)
+MLN_INTERNAL const char *mln_pool_check(const mln_alloc_t *pool, size_t *used_bytes)
 {
     return mln_pool_check_owned(pool, is_owner, pool, used_bytes);
 }
@@ -3193,7 +3201,7 @@ const uint16_t mln_front_cache_class_bytes[CLASS_TABLE_LENGTH] = {CLASS_ENTRIES}
 
 #endif /* MLN_WITH_FRONT_CACHE */
 
-const char *mln_front_cache_check(const mln_front_cache_t *q, const void *pool, size_t *cached_bytes)
+MLN_INTERNAL const char *mln_front_cache_check(const mln_front_cache_t *q, const void *pool, size_t *cached_bytes)
 {
     for (size_t c = 0; c < MLN_FRONT_CACHE_CLASSES; c++) {
         if (q->count[c] < MLN_FRONT_CACHE_EMPTY)
@@ -3251,11 +3259,11 @@ const char *mln_front_cache_check(const mln_front_cache_t *q, const void *pool, 
 /* A heap pool: a root when parent == NULL, else a child of `parent` (of any
  * kind); at most `limit` bytes in use (SIZE_MAX: no limit). NULL when no
  * memory can be had. */
-mln_alloc_t *mln_heap_create(mln_alloc_t *parent, size_t limit);
+MLN_INTERNAL mln_alloc_t *mln_heap_create(mln_alloc_t *parent, size_t limit);
 
 /* A region pool over [mem, mem + size), which never grows. NULL when the
  * region is too small (see mln_pool_fixed_min_size). */
-mln_alloc_t *mln_heap_create_over(void *mem, size_t size);
+MLN_INTERNAL mln_alloc_t *mln_heap_create_over(void *mem, size_t size);
 
 #endif /* MLN_ALLOC_KIND_HEAP_H */
 #ifdef __clang__
@@ -3341,21 +3349,21 @@ static inline struct mln_shared *mln_shared_of(const mln_alloc_t *pool)
 /* ==== alloc/kind_shared.h, continued ==== */
 
 /* Whether the live pool `pool` is a shared pool. */
-bool mln_shared_is(const mln_alloc_t *pool);
+MLN_INTERNAL bool mln_shared_is(const mln_alloc_t *pool);
 
 /*
  * Create a shared pool over [mem, mem + size) (already shared between the
  * processes), with the lock callbacks of `attr`. `release` lets the region
  * go at destroy. NULL if the region is below mln_shared_min_size().
  */
-mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_attr_s *attr,
+MLN_INTERNAL mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_attr_s *attr,
                              void (*release)(void *mem, size_t size));
 
-size_t mln_shared_min_size(void);
+MLN_INTERNAL size_t mln_shared_min_size(void);
 
 /* Take the pool's lock (recovering if its last holder died). False: lock failed or pool failed. */
-bool mln_shared_enter(mln_alloc_t *pool);
-void mln_shared_leave(mln_alloc_t *pool);
+MLN_INTERNAL bool mln_shared_enter(mln_alloc_t *pool);
+MLN_INTERNAL void mln_shared_leave(mln_alloc_t *pool);
 
 #endif /* MLN_ALLOC_KIND_SHARED_H */
 #ifdef __clang__
@@ -3384,8 +3392,8 @@ void mln_shared_leave(mln_alloc_t *pool);
  * whole); when the engine has no block it first empties the pool's cache
  * into it, in steps of its own. Give completes its own step.
  */
-mln_block_t *mln_shared_take(mln_alloc_t *pool, size_t block_bytes, void *tag);
-void mln_shared_give(mln_alloc_t *pool, mln_block_t *b);
+MLN_INTERNAL mln_block_t *mln_shared_take(mln_alloc_t *pool, size_t block_bytes, void *tag);
+MLN_INTERNAL void mln_shared_give(mln_alloc_t *pool, mln_block_t *b);
 
 /*
  * The pool's own cache of freed small blocks (struct mln_shared's cache),
@@ -3425,14 +3433,14 @@ static inline mln_block_t *mln_shared_cache_pop(mln_alloc_t *pool, size_t block_
 }
 
 /* Save, in the journal, the word at `word` / the words an engine operation on `b` may write. */
-void mln_shared_save_word(void *journal, void *word);
-void mln_shared_save_words(mln_journal_t *j, mln_block_t *b);
+MLN_INTERNAL void mln_shared_save_word(void *journal, void *word);
+MLN_INTERNAL void mln_shared_save_words(mln_journal_t *j, mln_block_t *b);
 
 /* Begin and end the destruction of sub-pool `child` (a multi-step operation). */
-void mln_shared_destroy_begin(mln_alloc_t *pool, mln_alloc_t *child);
-void mln_shared_destroy_end(mln_alloc_t *pool);
+MLN_INTERNAL void mln_shared_destroy_begin(mln_alloc_t *pool, mln_alloc_t *child);
+MLN_INTERNAL void mln_shared_destroy_end(mln_alloc_t *pool);
 /* The destruction's first stage: unlink `child`, journaled, and say so (stage 1). */
-void mln_shared_unlink_stage(mln_alloc_t *pool, mln_alloc_t *child);
+MLN_INTERNAL void mln_shared_unlink_stage(mln_alloc_t *pool, mln_alloc_t *child);
 
 #endif /* MLN_ALLOC_KIND_SHARED_JOURNAL_H */
 #ifdef __clang__
@@ -3459,7 +3467,7 @@ void mln_shared_unlink_stage(mln_alloc_t *pool, mln_alloc_t *child);
  * holder runs it again. Returns false and marks the pool failed when the
  * pool cannot be trusted. O(blocks).
  */
-bool mln_shared_recover(mln_alloc_t *pool);
+MLN_INTERNAL bool mln_shared_recover(mln_alloc_t *pool);
 
 /*
  * The shared pool's own integrity walk (its sub-pool list, its front cache,
@@ -3468,10 +3476,10 @@ bool mln_shared_recover(mln_alloc_t *pool);
  * region's blocks in use, sub-pools' homes and spans included, cached
  * blocks not. O(blocks). Read-only.
  */
-const char *mln_shared_check(const mln_alloc_t *pool, size_t *used_bytes);
+MLN_INTERNAL const char *mln_shared_check(const mln_alloc_t *pool, size_t *used_bytes);
 
 /* Mark the pool failed, for good: from now on it hands out nothing. */
-void mln_shared_fail(mln_alloc_t *pool);
+MLN_INTERNAL void mln_shared_fail(mln_alloc_t *pool);
 
 /* Recover if a process died mid-operation; false if the pool has failed.
  * Inline: every operation on a shared pool asks first, and the answer is
@@ -3485,7 +3493,7 @@ static inline bool mln_shared_ready(mln_alloc_t *pool)
 }
 
 /* Destroy every sub-pool created by process `owner` (the caller holds the lock). */
-int mln_shared_reclaim(mln_alloc_t *pool, unsigned long owner);
+MLN_INTERNAL int mln_shared_reclaim(mln_alloc_t *pool, unsigned long owner);
 
 #endif /* MLN_ALLOC_KIND_SHARED_RECOVERY_H */
 #ifdef __clang__
@@ -3663,12 +3671,12 @@ static const struct mln_pool_kind heap_kind = {
     .detach_only = false,
 };
 
-mln_alloc_t *mln_heap_create(mln_alloc_t *parent, size_t limit)
+MLN_INTERNAL mln_alloc_t *mln_heap_create(mln_alloc_t *parent, size_t limit)
 {
     return mln_pool_create(parent, limit, &heap_kind, parent == NULL ? &root_policy : &child_policy);
 }
 
-mln_alloc_t *mln_heap_create_over(void *mem, size_t size)
+MLN_INTERNAL mln_alloc_t *mln_heap_create_over(void *mem, size_t size)
 {
     return mln_pool_init_fixed(mem, size, 0, NULL, &heap_kind, NULL);
 }
@@ -3686,14 +3694,14 @@ mln_alloc_t *mln_heap_create_over(void *mem, size_t size)
 
 static const struct mln_pool_kind shared_kind;
 
-bool mln_shared_is(const mln_alloc_t *pool)
+MLN_INTERNAL bool mln_shared_is(const mln_alloc_t *pool)
 {
     return pool->kind == &shared_kind;
 }
 
 /* ---- locking ---- */
 
-bool mln_shared_enter(mln_alloc_t *pool)
+MLN_INTERNAL bool mln_shared_enter(mln_alloc_t *pool)
 {
     struct mln_shared *sh = mln_shared_of(pool);
     if (sh->failed || sh->lock(sh->locker) != 0)
@@ -3706,7 +3714,7 @@ bool mln_shared_enter(mln_alloc_t *pool)
     return false;
 }
 
-void mln_shared_leave(mln_alloc_t *pool)
+MLN_INTERNAL void mln_shared_leave(mln_alloc_t *pool)
 {
     struct mln_shared *sh = mln_shared_of(pool);
     sh->holder = 0;
@@ -3832,12 +3840,12 @@ static const struct mln_pool_kind shared_kind = {
 
 /* ---- creation ---- */
 
-size_t mln_shared_min_size(void)
+MLN_INTERNAL size_t mln_shared_min_size(void)
 {
     return mln_pool_fixed_min_size(sizeof(struct mln_shared));
 }
 
-mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_attr_s *attr,
+MLN_INTERNAL mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_attr_s *attr,
                              void (*release)(void *mem, size_t size))
 {
     void *extra;
@@ -3879,12 +3887,12 @@ mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_
 
 /* ---- journaled engine operations ---- */
 
-void mln_shared_save_word(void *journal, void *word)
+MLN_INTERNAL void mln_shared_save_word(void *journal, void *word)
 {
     mln_journal_save(journal, word);
 }
 
-void mln_shared_save_words(mln_journal_t *j, mln_block_t *b)
+MLN_INTERNAL void mln_shared_save_words(mln_journal_t *j, mln_block_t *b)
 {
     mln_engine_words_written(b, mln_shared_save_word, j);
 }
@@ -3900,7 +3908,7 @@ static void empty_cache(mln_alloc_t *pool)
     }
 }
 
-mln_block_t *mln_shared_take(mln_alloc_t *pool, size_t block_bytes, void *tag)
+MLN_INTERNAL mln_block_t *mln_shared_take(mln_alloc_t *pool, size_t block_bytes, void *tag)
 {
     struct mln_shared *sh = mln_shared_of(pool);
     if (block_bytes == 0 || sh->failed)
@@ -3916,7 +3924,7 @@ mln_block_t *mln_shared_take(mln_alloc_t *pool, size_t block_bytes, void *tag)
     return mln_engine_alloc_found(&pool->engine, b, block_bytes, mln_pool_lent_tag(b, tag));
 }
 
-void mln_shared_give(mln_alloc_t *pool, mln_block_t *b)
+MLN_INTERNAL void mln_shared_give(mln_alloc_t *pool, mln_block_t *b)
 {
     mln_journal_t *j = &mln_shared_of(pool)->journal;
     mln_shared_save_words(j, b);
@@ -3928,7 +3936,7 @@ void mln_shared_give(mln_alloc_t *pool, mln_block_t *b)
 
 /* ---- destroying sub-pools ---- */
 
-void mln_shared_destroy_begin(mln_alloc_t *pool, mln_alloc_t *child)
+MLN_INTERNAL void mln_shared_destroy_begin(mln_alloc_t *pool, mln_alloc_t *child)
 {
     mln_journal_t *j = &mln_shared_of(pool)->journal;
     j->subject = (uintptr_t)child;
@@ -3938,7 +3946,7 @@ void mln_shared_destroy_begin(mln_alloc_t *pool, mln_alloc_t *child)
     mln_shared_unlink_stage(pool, child);
 }
 
-void mln_shared_unlink_stage(mln_alloc_t *pool, mln_alloc_t *child)
+MLN_INTERNAL void mln_shared_unlink_stage(mln_alloc_t *pool, mln_alloc_t *child)
 {
     mln_journal_t *j = &mln_shared_of(pool)->journal;
     /* Stage 0 -> 1 is the unlinking, undone together with it. */
@@ -3948,7 +3956,7 @@ void mln_shared_unlink_stage(mln_alloc_t *pool, mln_alloc_t *child)
     mln_journal_step_done(j);
 }
 
-void mln_shared_destroy_end(mln_alloc_t *pool)
+MLN_INTERNAL void mln_shared_destroy_end(mln_alloc_t *pool)
 {
     mln_journal_t *j = &mln_shared_of(pool)->journal;
     MLN_JOURNAL_FENCE();
@@ -4016,13 +4024,13 @@ static const char *check_children(const mln_alloc_t *pool)
     return NULL;
 }
 
-const char *mln_shared_check(const mln_alloc_t *pool, size_t *used_bytes)
+MLN_INTERNAL const char *mln_shared_check(const mln_alloc_t *pool, size_t *used_bytes)
 {
     const char *problem = check_children(pool);
     return problem != NULL ? problem : mln_pool_check_owned(pool, tag_ok, pool, used_bytes);
 }
 
-void mln_shared_fail(mln_alloc_t *pool)
+MLN_INTERNAL void mln_shared_fail(mln_alloc_t *pool)
 {
     struct mln_shared *sh = mln_shared_of(pool);
     sh->failed = 1;
@@ -4049,7 +4057,7 @@ void mln_shared_fail(mln_alloc_t *pool)
  *     (stage 1), and freeing the sub-pool's blocks by their tag finds only
  *     those still left.
  */
-bool mln_shared_recover(mln_alloc_t *pool)
+MLN_INTERNAL bool mln_shared_recover(mln_alloc_t *pool)
 {
     struct mln_shared *sh = mln_shared_of(pool);
     mln_journal_t *j = &sh->journal;
@@ -4087,7 +4095,7 @@ failed:
     return false;
 }
 
-int mln_shared_reclaim(mln_alloc_t *pool, unsigned long owner)
+MLN_INTERNAL int mln_shared_reclaim(mln_alloc_t *pool, unsigned long owner)
 {
     int reclaimed = 0;
     mln_alloc_t *next;
@@ -4121,7 +4129,7 @@ int mln_shared_reclaim(mln_alloc_t *pool, unsigned long owner)
  * granted): a block of the static region, or a region the platform maps.
  * *release is set to what lets it go again. NULL when none can be had.
  */
-void *mln_memory_for_shared_pool(size_t *size, void (**release)(void *mem, size_t size));
+MLN_INTERNAL void *mln_memory_for_shared_pool(size_t *size, void (**release)(void *mem, size_t size));
 
 #endif /* MLN_ALLOC_API_ROOTS_H */
 #ifdef __clang__
@@ -4578,7 +4586,7 @@ static void release_to_static_region(void *mem, size_t size)
     mln_alloc_free(mem);
 }
 
-void *mln_memory_for_shared_pool(size_t *size, void (**release)(void *mem, size_t size))
+MLN_INTERNAL void *mln_memory_for_shared_pool(size_t *size, void (**release)(void *mem, size_t size))
 {
     mln_alloc_t *region = root_parent();
     if (region == NULL) {
@@ -4775,44 +4783,44 @@ int mln_alloc_version_number(void)
 #if MLN_ALLOC_DEFAULT_REGION_SIZE > 0
 static _Alignas(MLN_ALLOC_ALIGNMENT) unsigned char region[MLN_ALLOC_DEFAULT_REGION_SIZE];
 
-void *mln_platform_static_region(size_t *size)
+MLN_INTERNAL void *mln_platform_static_region(size_t *size)
 {
     *size = sizeof region;
     return region;
 }
 #else
-void *mln_platform_static_region(size_t *size)
+MLN_INTERNAL void *mln_platform_static_region(size_t *size)
 {
     *size = 0;
     return NULL;
 }
 #endif
 
-void *mln_platform_span_acquire(size_t *size)
+MLN_INTERNAL void *mln_platform_span_acquire(size_t *size)
 {
     (void)size;
     return NULL;
 }
 
-void mln_platform_span_release(void *mem, size_t size)
+MLN_INTERNAL void mln_platform_span_release(void *mem, size_t size)
 {
     (void)mem;
     (void)size;
 }
 
-void *mln_platform_shared_map(size_t *size)
+MLN_INTERNAL void *mln_platform_shared_map(size_t *size)
 {
     (void)size;
     return NULL;
 }
 
-void mln_platform_shared_unmap(void *mem, size_t size)
+MLN_INTERNAL void mln_platform_shared_unmap(void *mem, size_t size)
 {
     (void)mem;
     (void)size;
 }
 
-unsigned long mln_platform_owner_id(void)
+MLN_INTERNAL unsigned long mln_platform_owner_id(void)
 {
     return 0; /* one program, no processes */
 }
@@ -4825,7 +4833,7 @@ unsigned long mln_platform_owner_id(void)
  * fault handler) sees it. The message stays in a register for the debugger.
  */
 
-_Noreturn void mln_platform_panic(const char *message)
+MLN_INTERNAL _Noreturn void mln_platform_panic(const char *message)
 {
     __asm__ volatile("" : : "r"(message));
     __builtin_trap();
