@@ -85,10 +85,11 @@ void *mln_alloc_m(mln_alloc_t *pool, mln_size_t size)
     if (pool == NULL)
         return NULL;
     MLN_TRACK_CORE_CALL();
-    if (!MLN_WITH_FRONT_CACHE) { /* firmware (profile.h): one way for every pool */
+    if (!MLN_WITH_FRONT_CACHE) { /* firmware (profile.h): one way for every pool, no call more */
         if (!mln_pool_is_live(pool))
             mln_misuse(__func__, MLN_MISUSE_NOT_LIVE);
-        return alloc_missed(pool, size, mln_engine_block_size(size));
+        mln_block_t *b = mln_pool_alloc_missed(pool, size, mln_engine_block_size(size));
+        return b == NULL ? NULL : announce(pool, b, size);
     }
     /* The pool's first line is read next anyway: one compare, which also
      * sends any other kind of pool (a child, a shared pool) its own way. */

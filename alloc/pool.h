@@ -60,8 +60,10 @@ struct mln_pool_kind;
  * could not use.
  */
 #define MLN_POOL_MAGIC 0x6d6c6e70u      /* "mlnp" */
-#define MLN_POOL_MAGIC_BUMP 0x6d6c6e62u /* "mlnb" */
-#define MLN_POOL_MAGIC_KIND 0x6d6c6e6bu /* "mlnk" */
+#define MLN_POOL_MAGIC_BUMP 0x6d6c6e71u /* "mlnq": MLN_POOL_MAGIC + 1 */
+#define MLN_POOL_MAGIC_KIND 0x6d6c6e72u /* "mlnr": MLN_POOL_MAGIC + 2 */
+_Static_assert(MLN_POOL_MAGIC_BUMP == MLN_POOL_MAGIC + 1 && MLN_POOL_MAGIC_KIND == MLN_POOL_MAGIC + 2,
+               "the live marks are consecutive: one compare tells a live pool (mln_pool_is_live)");
 /* What a destroyed pool (and every pool that was below it) carries instead,
  * for as long as its memory is not reused: calls on it are refused. */
 #define MLN_POOL_DEAD 0x64656164u /* "dead" */
@@ -225,8 +227,7 @@ static inline void *mln_pool_home(const mln_alloc_t *pool)
 /* Whether `pool` may be used: created, and neither it nor an ancestor destroyed. */
 static inline bool mln_pool_is_live(const mln_alloc_t *pool)
 {
-    return pool->magic == MLN_POOL_MAGIC || pool->magic == MLN_POOL_MAGIC_BUMP ||
-           pool->magic == MLN_POOL_MAGIC_KIND;
+    return pool->magic - MLN_POOL_MAGIC < 3u; /* MAGIC, _BUMP or _KIND: one compare */
 }
 
 /* Whether `pool` is live, its small blocks served inline (pool_fast.h),

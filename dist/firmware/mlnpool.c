@@ -1997,8 +1997,10 @@ struct mln_pool_kind;
  * could not use.
  */
 #define MLN_POOL_MAGIC 0x6d6c6e70u      /* "mlnp" */
-#define MLN_POOL_MAGIC_BUMP 0x6d6c6e62u /* "mlnb" */
-#define MLN_POOL_MAGIC_KIND 0x6d6c6e6bu /* "mlnk" */
+#define MLN_POOL_MAGIC_BUMP 0x6d6c6e71u /* "mlnq": MLN_POOL_MAGIC + 1 */
+#define MLN_POOL_MAGIC_KIND 0x6d6c6e72u /* "mlnr": MLN_POOL_MAGIC + 2 */
+_Static_assert(MLN_POOL_MAGIC_BUMP == MLN_POOL_MAGIC + 1 && MLN_POOL_MAGIC_KIND == MLN_POOL_MAGIC + 2,
+               "the live marks are consecutive: one compare tells a live pool (mln_pool_is_live)");
 /* What a destroyed pool (and every pool that was below it) carries instead,
  * for as long as its memory is not reused: calls on it are refused. */
 #define MLN_POOL_DEAD 0x64656164u /* "dead" */
@@ -2162,8 +2164,7 @@ static inline void *mln_pool_home(const mln_alloc_t *pool)
 /* Whether `pool` may be used: created, and neither it nor an ancestor destroyed. */
 static inline bool mln_pool_is_live(const mln_alloc_t *pool)
 {
-    return pool->magic == MLN_POOL_MAGIC || pool->magic == MLN_POOL_MAGIC_BUMP ||
-           pool->magic == MLN_POOL_MAGIC_KIND;
+    return pool->magic - MLN_POOL_MAGIC < 3u; /* MAGIC, _BUMP or _KIND: one compare */
 }
 
 /* Whether `pool` is live, its small blocks served inline (pool_fast.h),
@@ -4220,10 +4221,11 @@ void *mln_alloc_m(mln_alloc_t *pool, mln_size_t size)
     if (pool == NULL)
         return NULL;
     MLN_TRACK_CORE_CALL();
-    if (!MLN_WITH_FRONT_CACHE) { /* firmware (profile.h): one way for every pool */
+    if (!MLN_WITH_FRONT_CACHE) { /* firmware (profile.h): one way for every pool, no call more */
         if (!mln_pool_is_live(pool))
             mln_misuse(__func__, MLN_MISUSE_NOT_LIVE);
-        return alloc_missed(pool, size, mln_engine_block_size(size));
+        mln_block_t *b = mln_pool_alloc_missed(pool, size, mln_engine_block_size(size));
+        return b == NULL ? NULL : announce(pool, b, size);
     }
     /* The pool's first line is read next anyway: one compare, which also
      * sends any other kind of pool (a child, a shared pool) its own way. */
