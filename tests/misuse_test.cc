@@ -14,18 +14,10 @@
 #include <string>
 
 #include "mln_alloc.h"
+#include "tests/misuse_messages.h"
 #include "tests/pool_probe.h"
 
 namespace {
-
-// The regex a misuse message matches in this build's profile (alloc/profile.h,
-// alloc/debug.h's MLN_MISUSE_*): services names the call, "<call>: <reason>"
-// (`call` null where the services regex leaves the call out); firmware gives
-// the short reason alone.
-std::string Says(const char *call, const std::string &services, const std::string &firmware) {
-  if (probe_profile_is_firmware()) return firmware;
-  return call != nullptr ? std::string(call) + ": " + services : services;
-}
 
 // "The pointer is a pool", as the soundness hook below reports it: the
 // services sentence goes on with a parenthesis, the firmware words stop.
