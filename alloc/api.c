@@ -172,6 +172,12 @@ static MLN_HOT_INLINE mln_alloc_t *owner_of(void *ptr, const char *call)
     return pool;
 }
 
+/* owner_of out of line, for the calls that are not the free fast path. */
+static __attribute__((noinline)) mln_alloc_t *checked_owner(void *ptr, const char *call)
+{
+    return owner_of(ptr, call);
+}
+
 /* Tell the memory checker (alloc/track.h) that the caller gives the block
  * at `ptr` back: announce's other half. */
 static void announce_free(mln_alloc_t *pool, void *ptr)
@@ -219,7 +225,7 @@ void mln_alloc_free(void *ptr)
         return;
     MLN_TRACK_CORE_CALL();
     if (!MLN_WITH_FRONT_CACHE) { /* firmware (profile.h): one way for every pool */
-        mln_alloc_t *pool = owner_of(ptr, __func__);
+        mln_alloc_t *pool = checked_owner(ptr, __func__);
         announce_free(pool, ptr);
         mln_pool_free_uncached(pool, block_from_payload(ptr));
         return;
@@ -262,7 +268,7 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
     MLN_TRACK_CORE_CALL();
     if (!mln_pool_is_live(pool))
         mln_misuse(__func__, MLN_MISUSE_NOT_LIVE);
-    mln_alloc_t *owner = owner_of(ptr, __func__);
+    mln_alloc_t *owner = checked_owner(ptr, __func__);
     mln_block_t *b = block_from_payload(ptr);
     /* Rounded to its class, as mln_alloc_m does: a small block keeps a
      * size the front cache takes. A size no block serves (0) is refused

@@ -86,10 +86,10 @@ mln_size_t mln_alloc_available_capacity(mln_alloc_t *pool)
         } else {
             /* A child reads a fixed parent as its other operations on it
              * do: between enter and leave (a shared pool's lock). */
-            if (!up->kind->enter(up))
+            if (!up->as_parent->enter(up))
                 return 0;
             room = region_room(up);
-            up->kind->leave(up);
+            up->as_parent->leave(up);
         }
         room = add_saturated(below, room);
         best = room < best ? room : best;

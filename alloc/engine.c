@@ -86,25 +86,34 @@ static inline mln_block_t *exact_bin_head(const mln_engine_t *e, size_t size)
  * this keeps the footprint near the live bytes. Each step is a bitmap scan
  * or one comparison: O(1).
  */
+/* The wilderness if it holds `size` bytes, else NULL. */
+static inline mln_block_t *wild_for(const mln_engine_t *e, size_t size)
+{
+    mln_block_t *w = mln_engine_wild(e);
+    return w != NULL && block_size(w) >= size ? w : NULL;
+}
+
 static inline mln_block_t *find(const mln_engine_t *e, size_t size)
 {
     size_t fit = mln_engine_fit_size(size);
-    if (fit >= e->bin_limit)
-        return e->wild != NULL && block_size(e->wild) >= size ? e->wild : NULL;
-    unsigned fl, sl;
-    mln_engine_bin_of(fit, &fl, &sl);
-    uint32_t sl_map = e->sl_bitmap[fl] & (~(uint32_t)0 << sl);
-    if (sl_map != 0)
-        return e->heads[fl][lowest_bit(sl_map)];
-    mln_block_t *head = exact_bin_head(e, size);
-    if (head != NULL)
-        return head;
-    uint32_t fl_map = fl + 1u < 32u ? e->fl_bitmap & (~(uint32_t)0 << (fl + 1u)) : 0;
-    if (fl_map != 0) {
-        fl = lowest_bit(fl_map);
-        return e->heads[fl][lowest_bit(e->sl_bitmap[fl])];
+    mln_block_t *head;
+    if (fit < e->bin_limit) {
+        unsigned fl, sl;
+        mln_engine_bin_of(fit, &fl, &sl);
+        uint32_t sl_map = e->sl_bitmap[fl] & (~(uint32_t)0 << sl);
+        if (sl_map != 0)
+            return e->heads[fl][lowest_bit(sl_map)];
+        if ((head = exact_bin_head(e, size)) != NULL)
+            return head;
+        uint32_t fl_map = fl + 1u < 32u ? e->fl_bitmap & (~(uint32_t)0 << (fl + 1u)) : 0;
+        if (fl_map != 0) {
+            fl = lowest_bit(fl_map);
+            return e->heads[fl][lowest_bit(e->sl_bitmap[fl])];
+        }
+    } else if (size < e->bin_limit && (head = exact_bin_head(e, size)) != NULL) {
+        return head; /* a block nearly as large as any the bins hold: their top bin's head may do */
     }
-    return e->wild != NULL && block_size(e->wild) >= size ? e->wild : NULL;
+    return wild_for(e, size);
 }
 
 /* Mark b free, tell its successor, and write the footer; b's size is final. */
@@ -133,7 +142,7 @@ static inline void trim_tail(mln_engine_t *e, mln_block_t *b, size_t size, bool 
     mln_block_t *tail = block_next(b);
     tail->head = tail_size;
     if (block_is_free(after)) {
-        if (after == e->wild)
+        if (after == mln_engine_wild(e))
             to_wild = true;
         else
             bin_remove(e, after);
@@ -152,7 +161,7 @@ static inline void trim_tail(mln_engine_t *e, mln_block_t *b, size_t size, bool 
  */
 static inline void carve_wild(mln_engine_t *e, mln_block_t *b, size_t size, void *owner)
 {
-    MLN_ASSERT(b == e->wild && block_size(b) >= size);
+    MLN_ASSERT(b == mln_engine_wild(e) && block_size(b) >= size);
     if (block_size(b) - size >= MLN_BLOCK_MIN) {
         mln_engine_carve(e, b, size, owner);
         return;
@@ -172,7 +181,7 @@ void mln_engine_init(mln_engine_t *e, void *bins, unsigned levels)
 {
     MLN_ASSERT(levels >= 1 && levels <= MLN_FL_COUNT);
     e->heads = bins;
-    e->bin_limit = (size_t)1 << (MLN_SMALL_LOG2 + levels - 1u);
+    e->bin_limit = mln_engine_bin_limit(levels);
     e->fl_bitmap = 0;
     for (unsigned i = 0; i < MLN_FL_COUNT; i++)
         e->sl_bitmap[i] = 0;
@@ -213,6 +222,10 @@ mln_span_t *mln_engine_add_span(mln_engine_t *e, void *mem, size_t size, unsigne
 {
     mln_block_t *b = span_format(e, mem, size, kind);
     mark_free(b);
+    if (!MLN_WITH_WILDERNESS) {
+        bin_insert(e, b);
+        return mem;
+    }
     /* The newest span is the wilderness; the previous one joins the bins,
      * with the footer a wilderness does without. */
     if (e->wild != NULL) {
@@ -235,7 +248,7 @@ mln_block_t *mln_engine_add_span_used(mln_engine_t *e, void *mem, size_t size,
 static inline mln_block_t *take_found(mln_engine_t *e, mln_block_t *b, size_t block_bytes, void *owner)
 {
     MLN_ASSERT(block_size(b) >= block_bytes);
-    if (b == e->wild) {
+    if (b == mln_engine_wild(e)) {
         carve_wild(e, b, block_bytes, owner);
         return b;
     }
@@ -265,8 +278,8 @@ mln_block_t *mln_engine_alloc_found(mln_engine_t *e, mln_block_t *b, size_t bloc
 
 mln_block_t *mln_engine_alloc_at_end(mln_engine_t *e, size_t block_bytes, void *owner)
 {
-    mln_block_t *b = e->wild;
-    if (b == NULL || block_size(b) < block_bytes)
+    mln_block_t *b = wild_for(e, block_bytes);
+    if (b == NULL)
         return mln_engine_alloc(e, block_bytes, owner);
     carve_wild(e, b, block_bytes, owner);
     return b;
@@ -291,7 +304,7 @@ mln_span_t *mln_engine_free(mln_engine_t *e, mln_block_t *b)
     mln_block_t *next = block_next(b);
     bool wild = false;
     if (block_is_free(next)) {
-        wild = next == e->wild;
+        wild = next == mln_engine_wild(e);
         if (!wild)
             bin_remove(e, next);
         block_set_size(b, block_size(b) + block_size(next));
@@ -313,7 +326,7 @@ void mln_engine_keep_span(mln_engine_t *e, mln_span_t *span)
 {
     mln_block_t *b = mln_span_first_block(span);
     MLN_ASSERT(block_is_free(b) && block_is_sentinel(block_next(b)));
-    if (e->wild == NULL)
+    if (MLN_WITH_WILDERNESS && e->wild == NULL)
         e->wild = b;
     else
         bin_insert(e, b);
@@ -343,7 +356,7 @@ bool mln_engine_resize(mln_engine_t *e, mln_block_t *b, size_t block_bytes)
         mln_block_t *next = block_next(b);
         if (!block_is_free(next) || size + block_size(next) < block_bytes)
             return false;
-        wild = next == e->wild;
+        wild = next == mln_engine_wild(e);
         if (wild)
             e->wild = NULL; /* given back by trim_tail, if anything is left */
         else

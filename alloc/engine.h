@@ -68,7 +68,9 @@ typedef struct mln_engine {
     uint32_t fl_bitmap;                 /* bit f: sl_bitmap[f] != 0 */
     /* The wilderness: the free tail of the newest span, kept out of the bins
      * and served front to back when no bin fits (a bump allocation), so that
-     * a fresh span costs a few stores per block. NULL when there is none. */
+     * a fresh span costs a few stores per block. NULL when there is none,
+     * and always where the profile has no wilderness (MLN_WITH_WILDERNESS):
+     * read it through mln_engine_wild. */
     mln_block_t *wild;
     mln_span_t *spans;                  /* circular list of the spans in use */
     /* heads[f][s] is the first free block of bin (f, s), f below the
@@ -85,6 +87,13 @@ typedef struct mln_engine {
 _Static_assert(MLN_ALIGN == ((size_t)1 << MLN_ALIGN_LOG2), "alignment has a known log2");
 _Static_assert(MLN_SL_COUNT <= 32, "a second-level bitmap fits in 32 bits");
 _Static_assert(MLN_FL_COUNT <= MLN_FL_COUNT_MAX, "a first-level bitmap fits in 32 bits");
+
+/* The wilderness of `e`, or NULL: a constant NULL where the profile keeps
+ * none, so that the compiler drops every path that serves or grows one. */
+static inline mln_block_t *mln_engine_wild(const mln_engine_t *e)
+{
+    return MLN_WITH_WILDERNESS ? e->wild : NULL;
+}
 
 /* Index of the highest set bit of x != 0. */
 static inline unsigned mln_highest_bit(size_t x)
@@ -163,6 +172,12 @@ static inline unsigned mln_engine_levels_for(size_t largest)
         return 1u;
     unsigned levels = mln_highest_bit(largest) - MLN_SMALL_LOG2 + 2u;
     return levels < MLN_FL_COUNT ? levels : MLN_FL_COUNT;
+}
+
+/* Every block an engine of `levels` levels holds is smaller than this. */
+static inline size_t mln_engine_bin_limit(unsigned levels)
+{
+    return (size_t)1 << (MLN_SMALL_LOG2 + levels - 1u);
 }
 
 /* Bytes of bin heads an engine of `levels` levels needs (mln_engine_init). */
@@ -260,7 +275,7 @@ mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, void *owner);
 static inline mln_block_t *mln_engine_carve(mln_engine_t *e, mln_block_t *w, size_t block_bytes,
                                             void *owner)
 {
-    MLN_ASSERT(w == e->wild && block_size(w) >= block_bytes + MLN_BLOCK_MIN);
+    MLN_ASSERT(w == mln_engine_wild(e) && block_size(w) >= block_bytes + MLN_BLOCK_MIN);
     size_t head = w->head;
     MLN_ASSERT(block_is_free(w) && !block_prev_is_free(w));
     w->head = block_bytes | (head & MLN_FIRST); /* used; the block before is used */
@@ -286,7 +301,7 @@ static inline mln_block_t *mln_engine_carve(mln_engine_t *e, mln_block_t *w, siz
 static inline mln_block_t *mln_engine_bump(mln_engine_t *e, size_t block_bytes, void *owner,
                                            bool before_reuse)
 {
-    mln_block_t *w = e->wild;
+    mln_block_t *w = mln_engine_wild(e);
     /* The head word's flags (below MLN_ALIGN) cannot make it reach the next
      * multiple of MLN_ALIGN: compared whole, unmasked, it says whether the
      * wilderness keeps at least MLN_BLOCK_MIN after the block. */

@@ -38,38 +38,67 @@ static const struct mln_pool_policy child_policy = {
 
 /* ---- the pool's own blocks ---- */
 
+/* Whether a request must be refused before anything is tried: no block
+ * serves it (block_bytes 0), or it would take the pool past its capacity. */
+static bool refused(const mln_alloc_t *pool, size_t block_bytes)
+{
+    return block_bytes == 0 || mln_pool_over_capacity(pool, block_bytes);
+}
+
+/* Once the engine had no block (the pool layer tries it first: these kinds
+ * are engine_direct): the engine again after the front cache has gone back
+ * to it, where its blocks may merge into what is needed. */
+static mln_block_t *from_engine(mln_alloc_t *pool, size_t block_bytes)
+{
+    mln_pool_flush_front_cache(pool);
+    return mln_engine_alloc(&pool->engine, block_bytes, pool);
+}
+
+/* A region pool: all it has is its engine. */
+static mln_block_t *region_alloc(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
+{
+    (void)bytes;
+    return refused(pool, block_bytes) ? NULL : from_engine(pool, block_bytes);
+}
+
 /*
- * Once the engine had no block (the pool layer tries it first: this kind is
- * engine_direct): a span of its own for a large block, or (after the front
- * cache has gone back to the engine, where its blocks may merge into what
- * is needed) a new span. A large block takes a span of its own only when no
- * free block fits: a request up to 15/16 of the largest free block never
- * grows a pool.
+ * A heap pool: a span of its own for a large block, or what the engine has,
+ * or a new span. A large block takes a span of its own only when no free
+ * block fits: a request up to 15/16 of the largest free block never grows
+ * a pool.
  */
 static mln_block_t *heap_alloc(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
 {
     (void)bytes;
-    if (block_bytes == 0 || mln_pool_over_capacity(pool, block_bytes))
+    if (refused(pool, block_bytes))
         return NULL;
     if (MLN_WITH_LARGE_SPANS && block_bytes > pool->large_block_bytes)
         return mln_pool_alloc_large(pool, block_bytes);
-    mln_pool_flush_front_cache(pool);
-    mln_block_t *b = mln_engine_alloc(&pool->engine, block_bytes, pool);
+    mln_block_t *b = from_engine(pool, block_bytes);
     if (b != NULL || !mln_pool_grow(pool, block_bytes))
         return b;
     return mln_engine_alloc(&pool->engine, block_bytes, pool);
 }
 
 /* A block that grows likely grows again: the wilderness, where its next
- * growth happens in place; else any block of the engine; else more memory. */
-static mln_block_t *heap_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
+ * growth happens in place; else any block of the engine; else the kind's
+ * way (more memory, for a heap pool). */
+static mln_block_t *alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
 {
     if (block_bytes == 0)
         return NULL;
     mln_block_t *b = block_bytes <= pool->large_block_bytes
                          ? mln_engine_alloc_at_end(&pool->engine, block_bytes, pool) /* else any */
                          : mln_engine_alloc(&pool->engine, block_bytes, pool);
-    return b != NULL ? b : heap_alloc(pool, bytes, block_bytes);
+    return b != NULL ? b : pool->kind->alloc(pool, bytes, block_bytes);
+}
+
+/* A region pool's only span is its home, kept when it empties. */
+static void region_free(mln_alloc_t *pool, mln_block_t *b)
+{
+    mln_span_t *emptied = mln_engine_free(&pool->engine, b);
+    if (emptied != NULL)
+        mln_engine_keep_span(&pool->engine, emptied);
 }
 
 /*
@@ -152,13 +181,7 @@ static void heap_disown(mln_alloc_t *parent, mln_alloc_t *child)
 
 static void heap_disowned(mln_alloc_t *parent) { (void)parent; }
 
-static const struct mln_pool_kind heap_kind = {
-    .alloc = heap_alloc,
-    .alloc_for_growth = heap_alloc_for_growth,
-    .free = mln_pool_engine_free,
-    .resize = heap_resize,
-    .ready = heap_ready,
-    .used_bytes = heap_used_bytes,
+static const struct mln_pool_parent_ops heap_parent_ops = {
     .enter = heap_enter,
     .leave = heap_leave,
     .lend_home = heap_lend_home,
@@ -167,16 +190,46 @@ static const struct mln_pool_kind heap_kind = {
     .take_back = heap_take_back,
     .disown = heap_disown,
     .disowned = heap_disowned,
+};
+
+/* Heap pools: roots and children, growing by spans. */
+static const struct mln_pool_kind heap_kind = {
+    .alloc = heap_alloc,
+    .alloc_for_growth = alloc_for_growth,
+    .free = mln_pool_engine_free,
+    .resize = heap_resize,
+    .ready = heap_ready,
+    .used_bytes = heap_used_bytes,
+    .destroy = mln_pool_destroy_grown,
+    .engine_direct = true,
+    .detach_only = false,
+};
+
+/* Region pools: one span, the region, which never grows: none of the code
+ * for spans coming and going. */
+static const struct mln_pool_kind region_kind = {
+    .alloc = region_alloc,
+    .alloc_for_growth = alloc_for_growth,
+    .free = region_free,
+    .resize = heap_resize,
+    .ready = heap_ready,
+    .used_bytes = heap_used_bytes,
+    .destroy = mln_pool_destroy_fixed,
     .engine_direct = true,
     .detach_only = false,
 };
 
 mln_alloc_t *mln_heap_create(mln_alloc_t *parent, size_t limit)
 {
+    /* A heap or region pool learns to be a parent with its first child (a
+     * shared pool knows from its creation): the code for it comes into an
+     * image with the call that makes children. */
+    if (parent != NULL && parent->as_parent == NULL)
+        parent->as_parent = &heap_parent_ops;
     return mln_pool_create(parent, limit, &heap_kind, parent == NULL ? &root_policy : &child_policy);
 }
 
 mln_alloc_t *mln_heap_create_over(void *mem, size_t size)
 {
-    return mln_pool_init_fixed(mem, size, 0, NULL, &heap_kind, NULL);
+    return mln_pool_init_fixed(mem, size, 0, NULL, &region_kind, NULL);
 }

@@ -144,6 +144,12 @@ static const struct mln_pool_kind shared_kind = {
     .resize = shared_resize,
     .ready = mln_shared_ready,
     .used_bytes = shared_used_bytes,
+    .destroy = mln_pool_destroy_fixed,
+    .engine_direct = false,
+    .detach_only = true,
+};
+
+static const struct mln_pool_parent_ops shared_parent_ops = {
     .enter = mln_shared_enter,
     .leave = mln_shared_leave,
     .lend_home = shared_lend_home,
@@ -152,8 +158,6 @@ static const struct mln_pool_kind shared_kind = {
     .take_back = shared_take_back,
     .disown = mln_shared_destroy_begin,
     .disowned = mln_shared_destroy_end,
-    .engine_direct = false,
-    .detach_only = true,
 };
 
 /* ---- creation ---- */
@@ -186,6 +190,7 @@ mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct mln_alloc_shm_
     sh->repairs = 0;
     mln_journal_init(&sh->journal);
     pool->kind_state = sh;
+    pool->as_parent = &shared_parent_ops; /* its sub-pools' exchanges, under its lock */
     pool->in_shared_memory = true;
     /* The pool's own front cache stays empty: its magic keeps the inline
      * paths, which are unjournaled, away. The kind keeps a cache that is

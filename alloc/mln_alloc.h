@@ -283,8 +283,8 @@ int mln_alloc_stats(const mln_alloc_t *pool, struct mln_alloc_stats_s *stats);
  */
 mln_alloc_t *mln_alloc_region_init(void *mem, mln_size_t size);
 
-/* Smallest `size` mln_alloc_region_init accepts: 240 bytes on 32-bit ARM
- * and 448 on LP64 in the firmware profile; 1016 and 1712 in services. O(1). */
+/* Smallest `size` mln_alloc_region_init accepts: 216 bytes on 32-bit ARM
+ * and 400 on LP64 in the firmware profile; 824 and 1328 in services. O(1). */
 mln_size_t mln_alloc_region_min_size(void);
 
 /* Smallest region mln_alloc_shm_init accepts, in bytes. */
@@ -524,7 +524,7 @@ void mln_alloc_free(void *ptr);
  * a minimum block, up to 4 KiB rounded up to its size class, and now and
  * then a few bytes more: the rest of a free block too small to split off),
  * and the blocks it has given its child
- * pools: their homes (control structure, about 5.0 KiB on LP64, plus first
+ * pools: their homes (control structure, about 5.1 KiB on LP64, plus first
  * span; a pool capped below that has no room for a child) and spans. Its
  * own control structure, free space and front cache are not counted.
  *   - mln_alloc_m, mln_alloc_c, and mln_alloc_re (growing in place or
@@ -540,7 +540,11 @@ void mln_alloc_free(void *ptr);
  * no larger than the capacity needs, and a span it adds no larger than its
  * remaining capacity (or what the request needs).
  * The OS (or, in firmware, the default region) may still refuse memory
- * before a pool reaches its capacity.
+ * before a pool reaches its capacity. In the firmware profile, a request
+ * that would bring a pool within a minimum block of its capacity may be
+ * refused when the free block that serves it is those few bytes larger
+ * than the request (the services profile then cuts one to size from its
+ * newest span).
  *
  * Complexity, failures and threads: as mln_alloc_init. The limit costs an
  * allocation one compare, whether the pool has one or not.

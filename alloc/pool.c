@@ -66,13 +66,13 @@ static void retire_tree(mln_alloc_t *root)
 /* Begin a series of exchanges with `parent` (NULL: the platform, always ready). */
 static bool source_enter(mln_alloc_t *parent)
 {
-    return parent == NULL || parent->kind->enter(parent);
+    return parent == NULL || parent->as_parent->enter(parent);
 }
 
 static void source_leave(mln_alloc_t *parent)
 {
     if (parent != NULL)
-        parent->kind->leave(parent);
+        parent->as_parent->leave(parent);
 }
 
 /* A span of at least *bytes (updated to what was granted) for `pool`. */
@@ -80,14 +80,14 @@ static void *source_take(mln_alloc_t *pool, size_t *bytes)
 {
     mln_alloc_t *parent = pool->parent;
     return parent == NULL ? mln_platform_span_acquire(bytes)
-                          : parent->kind->lend_span(parent, bytes, pool);
+                          : parent->as_parent->lend_span(parent, bytes, pool);
 }
 
 /* Give `bytes` at `mem` back to `parent` (NULL: the platform). */
 static void source_give(mln_alloc_t *parent, void *mem, size_t bytes)
 {
     if (parent != NULL) {
-        parent->kind->take_back(parent, mem, bytes);
+        parent->as_parent->take_back(parent, mem, bytes);
         return;
     }
     mln_track_show(mem, bytes);
@@ -157,6 +157,7 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, unsigned levels, size_t
         pool->cache = mln_pool_front_cache(pool);
     }
     pool->parent = parent;
+    pool->as_parent = NULL;
     pool->first_child = NULL;
     pool->prev_sibling = pool->next_sibling = NULL;
     pool->spare = NULL;
@@ -210,7 +211,7 @@ static size_t span_bytes_for_room(size_t room, size_t least, size_t most)
 /* A home of at least *bytes from `parent`'s kind, or the platform for a root. */
 static void *take_home(mln_alloc_t *parent, size_t *bytes)
 {
-    return parent == NULL ? mln_platform_span_acquire(bytes) : parent->kind->lend_home(parent, bytes);
+    return parent == NULL ? mln_platform_span_acquire(bytes) : parent->as_parent->lend_home(parent, bytes);
 }
 
 mln_alloc_t *mln_pool_create(mln_alloc_t *parent, size_t limit, const struct mln_pool_kind *kind,
@@ -238,29 +239,49 @@ mln_alloc_t *mln_pool_create(mln_alloc_t *parent, size_t limit, const struct mln
         pool = pool_setup(mem, bytes, levels, 0, NULL, kind, policy, parent);
         pool->capacity_limit = limit;
         if (parent != NULL)
-            parent->kind->adopt(parent, pool);
+            parent->as_parent->adopt(parent, pool);
     }
     source_leave(parent);
     return pool;
 }
 
-/* Levels of bins of a pool over a fixed region of `size` bytes: enough for a
- * block as large as the region. */
-static unsigned fixed_levels(size_t size)
+/* Bytes of a fixed region's control structure before its bins: the
+ * handle's header, the struct, the kind's extra. */
+static size_t fixed_front_bytes(size_t extra_bytes)
 {
-    return mln_engine_levels_for(size);
+    return mln_pool_handle_offset(NULL) + mln_pool_control_bytes(0) + MLN_ALIGN_UP(extra_bytes);
+}
+
+/* The block of a fixed region whose bins (of `levels` levels) and span
+ * share `room` bytes: 0 when they do not fit. */
+static size_t fixed_block_bytes(size_t room, unsigned levels)
+{
+    size_t bins = MLN_ALIGN_UP(mln_engine_bins_bytes(levels));
+    return room < bins + MLN_SPAN_OVERHEAD ? 0 : mln_span_block_bytes(room - bins);
+}
+
+/*
+ * Levels of bins of a pool over a fixed region whose bins and span share
+ * `room` bytes: the fewest that hold its one block. Enough for a block as
+ * large as `room` to begin with; each level fewer gives its row of heads
+ * to the block, which must stay below what the bins hold. The fewest, not
+ * merely enough: so every region from the smallest up works (a region
+ * just past a power of two would otherwise need a row it has no room for).
+ * A few rounds at most (the word size bounds them), each O(1).
+ */
+static unsigned fixed_levels(size_t room)
+{
+    unsigned levels = mln_engine_levels_for(room);
+    while (levels > 1 && fixed_block_bytes(room, levels - 1) < mln_engine_bin_limit(levels - 1))
+        levels--;
+    return levels;
 }
 
 size_t mln_pool_fixed_min_size(size_t extra_bytes)
 {
-    /* The bins grow with the region: settle on the smallest size that holds
-     * its own bins (a few rounds: each adds a level's worth at most). */
-    size_t size = 0, last;
-    do {
-        last = size;
-        size = min_home_bytes(NULL, fixed_levels(last)) + MLN_ALIGN_UP(extra_bytes) + MLN_ALIGN;
-    } while (size != last);
-    return size;
+    /* One block of the smallest size, and the fewest bins that hold it. */
+    return fixed_front_bytes(extra_bytes) + MLN_ALIGN_UP(mln_engine_bins_bytes(mln_engine_levels_for(MLN_BLOCK_MIN))) +
+           mln_engine_span_size_for(MLN_BLOCK_MIN);
 }
 
 mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, void **extra,
@@ -272,8 +293,11 @@ mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, voi
     if (mem == NULL || extra_bytes > SIZE_MAX / 2 || size < skip)
         return NULL;
     size_t bytes = (size - skip) & ~(MLN_ALIGN - 1);
-    unsigned levels = fixed_levels(bytes);
-    if (bytes < min_home_bytes(NULL, levels) + MLN_ALIGN_UP(extra_bytes))
+    size_t front = fixed_front_bytes(extra_bytes);
+    if (bytes < front)
+        return NULL;
+    unsigned levels = fixed_levels(bytes - front);
+    if (fixed_block_bytes(bytes - front, levels) < MLN_BLOCK_MIN)
         return NULL;
     mln_alloc_t *pool = pool_setup((char *)mem + skip, bytes, levels, extra_bytes, extra, kind,
                                    &fixed_policy, NULL);
@@ -298,32 +322,35 @@ static void release_spans(mln_alloc_t *pool)
         source_give(pool->parent, pool->spare, pool->spare->size);
 }
 
-void mln_pool_destroy(mln_alloc_t *pool)
+void mln_pool_destroy_fixed(mln_alloc_t *pool)
 {
+    MLN_ASSERT(mln_pool_is_fixed(pool));
+    /* A pool another process may use too is only let go by this one: the
+     * release leaves its handle reading as dead here where it can
+     * (platform.h), and the other processes carry on. */
+    if (!pool->kind->detach_only)
+        retire_tree(pool);
     void *home = mln_pool_home(pool);
-    if (mln_pool_is_fixed(pool)) {
-        /* A pool another process may use too is only let go by this one:
-         * the release leaves its handle reading as dead here where it can
-         * (platform.h), and the other processes carry on. */
-        if (!pool->kind->detach_only)
-            retire_tree(pool);
-        if (mln_pool_tracked(pool))
-            mln_track_show(home, pool->home_bytes); /* the region is its owner's again */
-        if (pool->release_region != NULL)
-            pool->release_region(home, pool->home_bytes);
-        return;
-    }
+    if (mln_pool_tracked(pool))
+        mln_track_show(home, pool->home_bytes); /* the region is its owner's again */
+    if (pool->release_region != NULL)
+        pool->release_region(home, pool->home_bytes);
+}
+
+void mln_pool_destroy_grown(mln_alloc_t *pool)
+{
+    MLN_ASSERT(!mln_pool_is_fixed(pool));
     mln_alloc_t *parent = pool->parent;
     if (!source_enter(parent))
         return; /* the parent's lock failed: the pool stays as it was */
     if (parent != NULL)
-        parent->kind->disown(parent, pool);
+        parent->as_parent->disown(parent, pool);
     retire_tree(pool); /* after the unlinking: a death in between leaves no dead pool linked */
     release_spans(pool);
-    source_give(parent, home, pool->home_bytes);
+    source_give(parent, mln_pool_home(pool), pool->home_bytes);
     if (parent != NULL) {
-        parent->kind->disowned(parent);
-        parent->kind->leave(parent);
+        parent->as_parent->disowned(parent);
+        parent->as_parent->leave(parent);
     }
 }
 

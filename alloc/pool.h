@@ -100,6 +100,9 @@ struct mln_alloc_s {
     size_t peak_bytes_in_use;
     size_t allocations, frees, failures;
     mln_alloc_t *parent; /* source of spans; NULL: the platform or a fixed region */
+    /* What it does as a parent: NULL until it has had a child (its kind's
+     * parent operations are installed then: struct mln_pool_parent_ops). */
+    const struct mln_pool_parent_ops *as_parent;
     mln_alloc_t *first_child;
     mln_alloc_t *prev_sibling;
     mln_alloc_t *next_sibling;
@@ -270,7 +273,32 @@ struct mln_pool_kind {
      * from the blocks finds the pool broken. */
     bool (*used_bytes)(const mln_alloc_t *pool, size_t *used);
 
-    /* ---- as a parent: the memory its child pools live in ---- */
+    /* ---- its end ---- */
+    /* Destroy the pool (live) and every pool below it: the pool layer's
+     * mln_pool_destroy_fixed or mln_pool_destroy_grown, whichever the
+     * kind's pools are, so that an image whose pools never grow carries
+     * no code to give spans back. */
+    void (*destroy)(mln_alloc_t *pool);
+
+    /* A block may be taken from the pool's engine with no more ado (no
+     * journal, no lock): the allocation past the front cache tries the
+     * engine inline first, and calls alloc only when it has no block. */
+    bool engine_direct;
+
+    /* Destroying a pool over a fixed region lets the region go in this
+     * process only (other processes go on using it): nothing may be
+     * written into it, the pools inside are not marked dead. */
+    bool detach_only;
+};
+
+/*
+ * What a pool does as a parent: the memory its child pools live in. Not
+ * part of its kind: a pool's parent operations are installed in the pool
+ * (mln_alloc_s.as_parent) by whatever gives it its first child (a shared
+ * pool's at its creation), so that an image with no child pools carries
+ * none of this code. Every member is set.
+ */
+struct mln_pool_parent_ops {
     /* Start a series of exchanges with `parent` (a shared pool takes its
      * lock); false: nothing may be done. leave ends it. */
     bool (*enter)(mln_alloc_t *parent);
@@ -288,17 +316,6 @@ struct mln_pool_kind {
      * ends (its memory has all been taken back). */
     void (*disown)(mln_alloc_t *parent, mln_alloc_t *child);
     void (*disowned)(mln_alloc_t *parent);
-
-    /* A block may be taken from the pool's engine with no more ado (no
-     * journal, no lock): the allocation past the front cache tries the
-     * engine inline first, and calls alloc only when it has no block. */
-    bool engine_direct;
-
-    /* ---- its end ---- */
-    /* Destroying a pool over a fixed region lets the region go in this
-     * process only (other processes go on using it): nothing may be
-     * written into it, the pools inside are not marked dead. */
-    bool detach_only;
 };
 
 /*
@@ -323,8 +340,15 @@ mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, voi
 /* Smallest region mln_pool_init_fixed accepts with `extra_bytes`. */
 size_t mln_pool_fixed_min_size(size_t extra_bytes);
 
-/* Destroy `pool` (live) and every pool below it (mln_alloc_destroy). */
-void mln_pool_destroy(mln_alloc_t *pool);
+/* Destroy `pool` (live) and every pool below it (mln_alloc_destroy): its
+ * kind's way. */
+static inline void mln_pool_destroy(mln_alloc_t *pool) { pool->kind->destroy(pool); }
+
+/* The two ways, for the kinds' tables: a pool over a fixed region (its
+ * region goes back to its owner whole), and a pool that grows by spans
+ * from its parent or the platform (each goes back). */
+void mln_pool_destroy_fixed(mln_alloc_t *pool);
+void mln_pool_destroy_grown(mln_alloc_t *pool);
 
 /* Whether `pool` is over a fixed region (a region or shared pool): one span, never grows. */
 static inline bool mln_pool_is_fixed(const mln_alloc_t *pool)

@@ -33,16 +33,21 @@ mln_block_t *mln_pool_admit(mln_alloc_t *pool, mln_block_t *b)
  * admitted and counted, or counted as a failure. A block whose tail was too
  * small to split off may be what takes a capped pool past its capacity
  * when the request alone would not: then one more try, O(1), where the
- * block can be cut to size (the wilderness, for a heap pool).
+ * block can be cut to size (the wilderness, for a heap pool). Where the
+ * profile keeps no wilderness no block can be, and there is no retry: near
+ * its capacity, a pool may refuse a request that a block of exactly its
+ * size would have served (mln_alloc_init_capacity says so). Out of line:
+ * both ways of allocating end here, and neither is the front cache's hit.
  */
-static mln_block_t *counted(mln_alloc_t *pool, mln_block_t *b, size_t bytes, size_t block_bytes)
+static __attribute__((noinline)) mln_block_t *counted(mln_alloc_t *pool, mln_block_t *b, size_t bytes,
+                                                         size_t block_bytes)
 {
     if (b == NULL)
         goto failed;
     size_t taken = block_size(b);
     if ((b = mln_pool_admit(pool, b)) != NULL)
         return b;
-    if (taken > block_bytes && !mln_pool_over_capacity(pool, block_bytes) &&
+    if (MLN_WITH_WILDERNESS && taken > block_bytes && !mln_pool_over_capacity(pool, block_bytes) &&
         (b = pool->kind->alloc_for_growth(pool, bytes, block_bytes)) != NULL &&
         (b = mln_pool_admit(pool, b)) != NULL)
         return b;

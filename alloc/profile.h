@@ -64,6 +64,13 @@
  * growth), and the code for separate large spans is not there. */
 #define MLN_WITH_LARGE_SPANS MLN_PROFILE_SERVICES
 
+/* Services: the wilderness, the free end of a pool's newest span, kept
+ * out of the bins and served by a bump (a few stores per block while a
+ * span fills). Firmware puts that block in the bins like any other: every
+ * allocation is then one bin search and one split, and the code for the
+ * bump and for a free end is not in the image. */
+#define MLN_WITH_WILDERNESS MLN_PROFILE_SERVICES
+
 /* Services: a misuse message names the call ("mln_alloc_free: double
  * free ..."); firmware reports the reason alone, in a few words. */
 #define MLN_WITH_CALL_NAMES MLN_PROFILE_SERVICES

@@ -191,6 +191,8 @@ static size_t class_of_block_bytes(size_t block_bytes, size_t *class_bytes)
 
 int probe_profile_is_firmware(void) { return MLN_ALLOC_PROFILE == MLN_ALLOC_PROFILE_FIRMWARE; }
 
+int probe_profile_has_wilderness(void) { return MLN_WITH_WILDERNESS; }
+
 int probe_class_tables_agree(void)
 {
     if (!MLN_WITH_FRONT_CACHE) {

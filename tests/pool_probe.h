@@ -90,6 +90,9 @@ void *probe_payload_of_header(void *header);
 size_t probe_block_head(const void *ptr);
 /* Whether the library was built in the firmware profile (alloc/profile.h). */
 int probe_profile_is_firmware(void);
+/* Whether the profile keeps a wilderness (MLN_WITH_WILDERNESS): new spans
+ * served by a bump, children bumping before they reuse. */
+int probe_profile_has_wilderness(void);
 
 /* Whether the front cache's class tables agree with the formula that defines
  * the classes (in firmware, which has none: that no size has a class). */

@@ -24,6 +24,26 @@ TEST(Region, TooSmallOrNullIsRefused) {
   mln_alloc_destroy(pool);
 }
 
+// Every size from the smallest up works, those just past a power of two
+// (where the bins need one more row) included, aligned or not.
+TEST(Region, EverySizeFromTheSmallestUpWorks) {
+  const size_t least = mln_alloc_region_min_size();
+  std::vector<size_t> sizes;
+  for (size_t size = least; size < least + 4096; size++) sizes.push_back(size);
+  for (size_t power = 64; power <= sizeof region / 2; power *= 2)
+    for (size_t size = power - 64; size < power + 256; size++)
+      if (size >= least) sizes.push_back(size);
+  for (size_t offset : {0u, 1u, 7u}) {
+    for (size_t size : sizes) {
+      mln_alloc_t *pool = mln_alloc_region_init(region + offset, size);
+      ASSERT_NE(pool, nullptr) << size << " bytes at offset " << offset;
+      ASSERT_NE(mln_alloc_m(pool, 1), nullptr) << size << " bytes at offset " << offset;
+      ASSERT_EQ(probe_check_tree(pool), nullptr) << size;
+      mln_alloc_destroy(pool);
+    }
+  }
+}
+
 TEST(Region, EverythingStaysInsideTheRegionAndAligned) {
   for (size_t offset : {0u, 1u, 3u, 8u, 13u}) {
     mln_alloc_t *pool = mln_alloc_region_init(region + offset, sizeof region - offset);

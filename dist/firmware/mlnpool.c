@@ -231,6 +231,13 @@ MLN_INTERNAL _Noreturn void mln_platform_panic(const char *message);
  * growth), and the code for separate large spans is not there. */
 #define MLN_WITH_LARGE_SPANS MLN_PROFILE_SERVICES
 
+/* Services: the wilderness, the free end of a pool's newest span, kept
+ * out of the bins and served by a bump (a few stores per block while a
+ * span fills). Firmware puts that block in the bins like any other: every
+ * allocation is then one bin search and one split, and the code for the
+ * bump and for a free end is not in the image. */
+#define MLN_WITH_WILDERNESS MLN_PROFILE_SERVICES
+
 /* Services: a misuse message names the call ("mln_alloc_free: double
  * free ..."); firmware reports the reason alone, in a few words. */
 #define MLN_WITH_CALL_NAMES MLN_PROFILE_SERVICES
@@ -635,7 +642,9 @@ typedef struct mln_engine {
     uint32_t fl_bitmap;                 /* bit f: sl_bitmap[f] != 0 */
     /* The wilderness: the free tail of the newest span, kept out of the bins
      * and served front to back when no bin fits (a bump allocation), so that
-     * a fresh span costs a few stores per block. NULL when there is none. */
+     * a fresh span costs a few stores per block. NULL when there is none,
+     * and always where the profile has no wilderness (MLN_WITH_WILDERNESS):
+     * read it through mln_engine_wild. */
     mln_block_t *wild;
     mln_span_t *spans;                  /* circular list of the spans in use */
     /* heads[f][s] is the first free block of bin (f, s), f below the
@@ -652,6 +661,13 @@ typedef struct mln_engine {
 _Static_assert(MLN_ALIGN == ((size_t)1 << MLN_ALIGN_LOG2), "alignment has a known log2");
 _Static_assert(MLN_SL_COUNT <= 32, "a second-level bitmap fits in 32 bits");
 _Static_assert(MLN_FL_COUNT <= MLN_FL_COUNT_MAX, "a first-level bitmap fits in 32 bits");
+
+/* The wilderness of `e`, or NULL: a constant NULL where the profile keeps
+ * none, so that the compiler drops every path that serves or grows one. */
+static inline mln_block_t *mln_engine_wild(const mln_engine_t *e)
+{
+    return MLN_WITH_WILDERNESS ? e->wild : NULL;
+}
 
 /* Index of the highest set bit of x != 0. */
 static inline unsigned mln_highest_bit(size_t x)
@@ -730,6 +746,12 @@ static inline unsigned mln_engine_levels_for(size_t largest)
         return 1u;
     unsigned levels = mln_highest_bit(largest) - MLN_SMALL_LOG2 + 2u;
     return levels < MLN_FL_COUNT ? levels : MLN_FL_COUNT;
+}
+
+/* Every block an engine of `levels` levels holds is smaller than this. */
+static inline size_t mln_engine_bin_limit(unsigned levels)
+{
+    return (size_t)1 << (MLN_SMALL_LOG2 + levels - 1u);
 }
 
 /* Bytes of bin heads an engine of `levels` levels needs (mln_engine_init). */
@@ -827,7 +849,7 @@ MLN_INTERNAL mln_block_t *mln_engine_alloc(mln_engine_t *e, size_t block_bytes, 
 static inline mln_block_t *mln_engine_carve(mln_engine_t *e, mln_block_t *w, size_t block_bytes,
                                             void *owner)
 {
-    MLN_ASSERT(w == e->wild && block_size(w) >= block_bytes + MLN_BLOCK_MIN);
+    MLN_ASSERT(w == mln_engine_wild(e) && block_size(w) >= block_bytes + MLN_BLOCK_MIN);
     size_t head = w->head;
     MLN_ASSERT(block_is_free(w) && !block_prev_is_free(w));
     w->head = block_bytes | (head & MLN_FIRST); /* used; the block before is used */
@@ -853,7 +875,7 @@ static inline mln_block_t *mln_engine_carve(mln_engine_t *e, mln_block_t *w, siz
 static inline mln_block_t *mln_engine_bump(mln_engine_t *e, size_t block_bytes, void *owner,
                                            bool before_reuse)
 {
-    mln_block_t *w = e->wild;
+    mln_block_t *w = mln_engine_wild(e);
     /* The head word's flags (below MLN_ALIGN) cannot make it reach the next
      * multiple of MLN_ALIGN: compared whole, unmasked, it says whether the
      * wilderness keeps at least MLN_BLOCK_MIN after the block. */
@@ -1150,25 +1172,34 @@ static inline mln_block_t *exact_bin_head(const mln_engine_t *e, size_t size)
  * this keeps the footprint near the live bytes. Each step is a bitmap scan
  * or one comparison: O(1).
  */
+/* The wilderness if it holds `size` bytes, else NULL. */
+static inline mln_block_t *wild_for(const mln_engine_t *e, size_t size)
+{
+    mln_block_t *w = mln_engine_wild(e);
+    return w != NULL && block_size(w) >= size ? w : NULL;
+}
+
 static inline mln_block_t *find(const mln_engine_t *e, size_t size)
 {
     size_t fit = mln_engine_fit_size(size);
-    if (fit >= e->bin_limit)
-        return e->wild != NULL && block_size(e->wild) >= size ? e->wild : NULL;
-    unsigned fl, sl;
-    mln_engine_bin_of(fit, &fl, &sl);
-    uint32_t sl_map = e->sl_bitmap[fl] & (~(uint32_t)0 << sl);
-    if (sl_map != 0)
-        return e->heads[fl][lowest_bit(sl_map)];
-    mln_block_t *head = exact_bin_head(e, size);
-    if (head != NULL)
-        return head;
-    uint32_t fl_map = fl + 1u < 32u ? e->fl_bitmap & (~(uint32_t)0 << (fl + 1u)) : 0;
-    if (fl_map != 0) {
-        fl = lowest_bit(fl_map);
-        return e->heads[fl][lowest_bit(e->sl_bitmap[fl])];
+    mln_block_t *head;
+    if (fit < e->bin_limit) {
+        unsigned fl, sl;
+        mln_engine_bin_of(fit, &fl, &sl);
+        uint32_t sl_map = e->sl_bitmap[fl] & (~(uint32_t)0 << sl);
+        if (sl_map != 0)
+            return e->heads[fl][lowest_bit(sl_map)];
+        if ((head = exact_bin_head(e, size)) != NULL)
+            return head;
+        uint32_t fl_map = fl + 1u < 32u ? e->fl_bitmap & (~(uint32_t)0 << (fl + 1u)) : 0;
+        if (fl_map != 0) {
+            fl = lowest_bit(fl_map);
+            return e->heads[fl][lowest_bit(e->sl_bitmap[fl])];
+        }
+    } else if (size < e->bin_limit && (head = exact_bin_head(e, size)) != NULL) {
+        return head; /* a block nearly as large as any the bins hold: their top bin's head may do */
     }
-    return e->wild != NULL && block_size(e->wild) >= size ? e->wild : NULL;
+    return wild_for(e, size);
 }
 
 /* Mark b free, tell its successor, and write the footer; b's size is final. */
@@ -1197,7 +1228,7 @@ static inline void trim_tail(mln_engine_t *e, mln_block_t *b, size_t size, bool 
     mln_block_t *tail = block_next(b);
     tail->head = tail_size;
     if (block_is_free(after)) {
-        if (after == e->wild)
+        if (after == mln_engine_wild(e))
             to_wild = true;
         else
             bin_remove(e, after);
@@ -1216,7 +1247,7 @@ static inline void trim_tail(mln_engine_t *e, mln_block_t *b, size_t size, bool 
  */
 static inline void carve_wild(mln_engine_t *e, mln_block_t *b, size_t size, void *owner)
 {
-    MLN_ASSERT(b == e->wild && block_size(b) >= size);
+    MLN_ASSERT(b == mln_engine_wild(e) && block_size(b) >= size);
     if (block_size(b) - size >= MLN_BLOCK_MIN) {
         mln_engine_carve(e, b, size, owner);
         return;
@@ -1236,7 +1267,7 @@ MLN_INTERNAL void mln_engine_init(mln_engine_t *e, void *bins, unsigned levels)
 {
     MLN_ASSERT(levels >= 1 && levels <= MLN_FL_COUNT);
     e->heads = bins;
-    e->bin_limit = (size_t)1 << (MLN_SMALL_LOG2 + levels - 1u);
+    e->bin_limit = mln_engine_bin_limit(levels);
     e->fl_bitmap = 0;
     for (unsigned i = 0; i < MLN_FL_COUNT; i++)
         e->sl_bitmap[i] = 0;
@@ -1277,6 +1308,10 @@ MLN_INTERNAL mln_span_t *mln_engine_add_span(mln_engine_t *e, void *mem, size_t 
 {
     mln_block_t *b = span_format(e, mem, size, kind);
     mark_free(b);
+    if (!MLN_WITH_WILDERNESS) {
+        bin_insert(e, b);
+        return mem;
+    }
     /* The newest span is the wilderness; the previous one joins the bins,
      * with the footer a wilderness does without. */
     if (e->wild != NULL) {
@@ -1299,7 +1334,7 @@ MLN_INTERNAL mln_block_t *mln_engine_add_span_used(mln_engine_t *e, void *mem, s
 static inline mln_block_t *take_found(mln_engine_t *e, mln_block_t *b, size_t block_bytes, void *owner)
 {
     MLN_ASSERT(block_size(b) >= block_bytes);
-    if (b == e->wild) {
+    if (b == mln_engine_wild(e)) {
         carve_wild(e, b, block_bytes, owner);
         return b;
     }
@@ -1329,8 +1364,8 @@ MLN_INTERNAL mln_block_t *mln_engine_alloc_found(mln_engine_t *e, mln_block_t *b
 
 MLN_INTERNAL mln_block_t *mln_engine_alloc_at_end(mln_engine_t *e, size_t block_bytes, void *owner)
 {
-    mln_block_t *b = e->wild;
-    if (b == NULL || block_size(b) < block_bytes)
+    mln_block_t *b = wild_for(e, block_bytes);
+    if (b == NULL)
         return mln_engine_alloc(e, block_bytes, owner);
     carve_wild(e, b, block_bytes, owner);
     return b;
@@ -1355,7 +1390,7 @@ MLN_INTERNAL mln_span_t *mln_engine_free(mln_engine_t *e, mln_block_t *b)
     mln_block_t *next = block_next(b);
     bool wild = false;
     if (block_is_free(next)) {
-        wild = next == e->wild;
+        wild = next == mln_engine_wild(e);
         if (!wild)
             bin_remove(e, next);
         block_set_size(b, block_size(b) + block_size(next));
@@ -1377,7 +1412,7 @@ MLN_INTERNAL void mln_engine_keep_span(mln_engine_t *e, mln_span_t *span)
 {
     mln_block_t *b = mln_span_first_block(span);
     MLN_ASSERT(block_is_free(b) && block_is_sentinel(block_next(b)));
-    if (e->wild == NULL)
+    if (MLN_WITH_WILDERNESS && e->wild == NULL)
         e->wild = b;
     else
         bin_insert(e, b);
@@ -1407,7 +1442,7 @@ MLN_INTERNAL bool mln_engine_resize(mln_engine_t *e, mln_block_t *b, size_t bloc
         mln_block_t *next = block_next(b);
         if (!block_is_free(next) || size + block_size(next) < block_bytes)
             return false;
-        wild = next == e->wild;
+        wild = next == mln_engine_wild(e);
         if (wild)
             e->wild = NULL; /* given back by trim_tail, if anything is left */
         else
@@ -2037,6 +2072,9 @@ struct mln_alloc_s {
     size_t peak_bytes_in_use;
     size_t allocations, frees, failures;
     mln_alloc_t *parent; /* source of spans; NULL: the platform or a fixed region */
+    /* What it does as a parent: NULL until it has had a child (its kind's
+     * parent operations are installed then: struct mln_pool_parent_ops). */
+    const struct mln_pool_parent_ops *as_parent;
     mln_alloc_t *first_child;
     mln_alloc_t *prev_sibling;
     mln_alloc_t *next_sibling;
@@ -2207,7 +2245,32 @@ struct mln_pool_kind {
      * from the blocks finds the pool broken. */
     bool (*used_bytes)(const mln_alloc_t *pool, size_t *used);
 
-    /* ---- as a parent: the memory its child pools live in ---- */
+    /* ---- its end ---- */
+    /* Destroy the pool (live) and every pool below it: the pool layer's
+     * mln_pool_destroy_fixed or mln_pool_destroy_grown, whichever the
+     * kind's pools are, so that an image whose pools never grow carries
+     * no code to give spans back. */
+    void (*destroy)(mln_alloc_t *pool);
+
+    /* A block may be taken from the pool's engine with no more ado (no
+     * journal, no lock): the allocation past the front cache tries the
+     * engine inline first, and calls alloc only when it has no block. */
+    bool engine_direct;
+
+    /* Destroying a pool over a fixed region lets the region go in this
+     * process only (other processes go on using it): nothing may be
+     * written into it, the pools inside are not marked dead. */
+    bool detach_only;
+};
+
+/*
+ * What a pool does as a parent: the memory its child pools live in. Not
+ * part of its kind: a pool's parent operations are installed in the pool
+ * (mln_alloc_s.as_parent) by whatever gives it its first child (a shared
+ * pool's at its creation), so that an image with no child pools carries
+ * none of this code. Every member is set.
+ */
+struct mln_pool_parent_ops {
     /* Start a series of exchanges with `parent` (a shared pool takes its
      * lock); false: nothing may be done. leave ends it. */
     bool (*enter)(mln_alloc_t *parent);
@@ -2225,17 +2288,6 @@ struct mln_pool_kind {
      * ends (its memory has all been taken back). */
     void (*disown)(mln_alloc_t *parent, mln_alloc_t *child);
     void (*disowned)(mln_alloc_t *parent);
-
-    /* A block may be taken from the pool's engine with no more ado (no
-     * journal, no lock): the allocation past the front cache tries the
-     * engine inline first, and calls alloc only when it has no block. */
-    bool engine_direct;
-
-    /* ---- its end ---- */
-    /* Destroying a pool over a fixed region lets the region go in this
-     * process only (other processes go on using it): nothing may be
-     * written into it, the pools inside are not marked dead. */
-    bool detach_only;
 };
 
 /*
@@ -2260,8 +2312,15 @@ MLN_INTERNAL mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t ext
 /* Smallest region mln_pool_init_fixed accepts with `extra_bytes`. */
 MLN_INTERNAL size_t mln_pool_fixed_min_size(size_t extra_bytes);
 
-/* Destroy `pool` (live) and every pool below it (mln_alloc_destroy). */
-MLN_INTERNAL void mln_pool_destroy(mln_alloc_t *pool);
+/* Destroy `pool` (live) and every pool below it (mln_alloc_destroy): its
+ * kind's way. */
+static inline void mln_pool_destroy(mln_alloc_t *pool) { pool->kind->destroy(pool); }
+
+/* The two ways, for the kinds' tables: a pool over a fixed region (its
+ * region goes back to its owner whole), and a pool that grows by spans
+ * from its parent or the platform (each goes back). */
+MLN_INTERNAL void mln_pool_destroy_fixed(mln_alloc_t *pool);
+MLN_INTERNAL void mln_pool_destroy_grown(mln_alloc_t *pool);
 
 /* Whether `pool` is over a fixed region (a region or shared pool): one span, never grows. */
 static inline bool mln_pool_is_fixed(const mln_alloc_t *pool)
@@ -2595,13 +2654,13 @@ static void retire_tree(mln_alloc_t *root)
 /* Begin a series of exchanges with `parent` (NULL: the platform, always ready). */
 static bool source_enter(mln_alloc_t *parent)
 {
-    return parent == NULL || parent->kind->enter(parent);
+    return parent == NULL || parent->as_parent->enter(parent);
 }
 
 static void source_leave(mln_alloc_t *parent)
 {
     if (parent != NULL)
-        parent->kind->leave(parent);
+        parent->as_parent->leave(parent);
 }
 
 /* A span of at least *bytes (updated to what was granted) for `pool`. */
@@ -2609,14 +2668,14 @@ static void *source_take(mln_alloc_t *pool, size_t *bytes)
 {
     mln_alloc_t *parent = pool->parent;
     return parent == NULL ? mln_platform_span_acquire(bytes)
-                          : parent->kind->lend_span(parent, bytes, pool);
+                          : parent->as_parent->lend_span(parent, bytes, pool);
 }
 
 /* Give `bytes` at `mem` back to `parent` (NULL: the platform). */
 static void source_give(mln_alloc_t *parent, void *mem, size_t bytes)
 {
     if (parent != NULL) {
-        parent->kind->take_back(parent, mem, bytes);
+        parent->as_parent->take_back(parent, mem, bytes);
         return;
     }
     mln_track_show(mem, bytes);
@@ -2686,6 +2745,7 @@ static mln_alloc_t *pool_setup(void *home, size_t bytes, unsigned levels, size_t
         pool->cache = mln_pool_front_cache(pool);
     }
     pool->parent = parent;
+    pool->as_parent = NULL;
     pool->first_child = NULL;
     pool->prev_sibling = pool->next_sibling = NULL;
     pool->spare = NULL;
@@ -2739,7 +2799,7 @@ static size_t span_bytes_for_room(size_t room, size_t least, size_t most)
 /* A home of at least *bytes from `parent`'s kind, or the platform for a root. */
 static void *take_home(mln_alloc_t *parent, size_t *bytes)
 {
-    return parent == NULL ? mln_platform_span_acquire(bytes) : parent->kind->lend_home(parent, bytes);
+    return parent == NULL ? mln_platform_span_acquire(bytes) : parent->as_parent->lend_home(parent, bytes);
 }
 
 MLN_INTERNAL mln_alloc_t *mln_pool_create(mln_alloc_t *parent, size_t limit, const struct mln_pool_kind *kind,
@@ -2767,29 +2827,49 @@ MLN_INTERNAL mln_alloc_t *mln_pool_create(mln_alloc_t *parent, size_t limit, con
         pool = pool_setup(mem, bytes, levels, 0, NULL, kind, policy, parent);
         pool->capacity_limit = limit;
         if (parent != NULL)
-            parent->kind->adopt(parent, pool);
+            parent->as_parent->adopt(parent, pool);
     }
     source_leave(parent);
     return pool;
 }
 
-/* Levels of bins of a pool over a fixed region of `size` bytes: enough for a
- * block as large as the region. */
-static unsigned fixed_levels(size_t size)
+/* Bytes of a fixed region's control structure before its bins: the
+ * handle's header, the struct, the kind's extra. */
+static size_t fixed_front_bytes(size_t extra_bytes)
 {
-    return mln_engine_levels_for(size);
+    return mln_pool_handle_offset(NULL) + mln_pool_control_bytes(0) + MLN_ALIGN_UP(extra_bytes);
+}
+
+/* The block of a fixed region whose bins (of `levels` levels) and span
+ * share `room` bytes: 0 when they do not fit. */
+static size_t fixed_block_bytes(size_t room, unsigned levels)
+{
+    size_t bins = MLN_ALIGN_UP(mln_engine_bins_bytes(levels));
+    return room < bins + MLN_SPAN_OVERHEAD ? 0 : mln_span_block_bytes(room - bins);
+}
+
+/*
+ * Levels of bins of a pool over a fixed region whose bins and span share
+ * `room` bytes: the fewest that hold its one block. Enough for a block as
+ * large as `room` to begin with; each level fewer gives its row of heads
+ * to the block, which must stay below what the bins hold. The fewest, not
+ * merely enough: so every region from the smallest up works (a region
+ * just past a power of two would otherwise need a row it has no room for).
+ * A few rounds at most (the word size bounds them), each O(1).
+ */
+static unsigned fixed_levels(size_t room)
+{
+    unsigned levels = mln_engine_levels_for(room);
+    while (levels > 1 && fixed_block_bytes(room, levels - 1) < mln_engine_bin_limit(levels - 1))
+        levels--;
+    return levels;
 }
 
 MLN_INTERNAL size_t mln_pool_fixed_min_size(size_t extra_bytes)
 {
-    /* The bins grow with the region: settle on the smallest size that holds
-     * its own bins (a few rounds: each adds a level's worth at most). */
-    size_t size = 0, last;
-    do {
-        last = size;
-        size = min_home_bytes(NULL, fixed_levels(last)) + MLN_ALIGN_UP(extra_bytes) + MLN_ALIGN;
-    } while (size != last);
-    return size;
+    /* One block of the smallest size, and the fewest bins that hold it. */
+    return fixed_front_bytes(extra_bytes) + MLN_ALIGN_UP(mln_engine_bins_bytes(mln_engine_levels_for(MLN_BLOCK_MIN))) +
+           mln_engine_span_size_for(MLN_BLOCK_MIN);
 }
 
 MLN_INTERNAL mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, void **extra,
@@ -2801,8 +2881,11 @@ MLN_INTERNAL mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t ext
     if (mem == NULL || extra_bytes > SIZE_MAX / 2 || size < skip)
         return NULL;
     size_t bytes = (size - skip) & ~(MLN_ALIGN - 1);
-    unsigned levels = fixed_levels(bytes);
-    if (bytes < min_home_bytes(NULL, levels) + MLN_ALIGN_UP(extra_bytes))
+    size_t front = fixed_front_bytes(extra_bytes);
+    if (bytes < front)
+        return NULL;
+    unsigned levels = fixed_levels(bytes - front);
+    if (fixed_block_bytes(bytes - front, levels) < MLN_BLOCK_MIN)
         return NULL;
     mln_alloc_t *pool = pool_setup((char *)mem + skip, bytes, levels, extra_bytes, extra, kind,
                                    &fixed_policy, NULL);
@@ -2827,32 +2910,35 @@ static void release_spans(mln_alloc_t *pool)
         source_give(pool->parent, pool->spare, pool->spare->size);
 }
 
-MLN_INTERNAL void mln_pool_destroy(mln_alloc_t *pool)
+MLN_INTERNAL void mln_pool_destroy_fixed(mln_alloc_t *pool)
 {
+    MLN_ASSERT(mln_pool_is_fixed(pool));
+    /* A pool another process may use too is only let go by this one: the
+     * release leaves its handle reading as dead here where it can
+     * (platform.h), and the other processes carry on. */
+    if (!pool->kind->detach_only)
+        retire_tree(pool);
     void *home = mln_pool_home(pool);
-    if (mln_pool_is_fixed(pool)) {
-        /* A pool another process may use too is only let go by this one:
-         * the release leaves its handle reading as dead here where it can
-         * (platform.h), and the other processes carry on. */
-        if (!pool->kind->detach_only)
-            retire_tree(pool);
-        if (mln_pool_tracked(pool))
-            mln_track_show(home, pool->home_bytes); /* the region is its owner's again */
-        if (pool->release_region != NULL)
-            pool->release_region(home, pool->home_bytes);
-        return;
-    }
+    if (mln_pool_tracked(pool))
+        mln_track_show(home, pool->home_bytes); /* the region is its owner's again */
+    if (pool->release_region != NULL)
+        pool->release_region(home, pool->home_bytes);
+}
+
+MLN_INTERNAL void mln_pool_destroy_grown(mln_alloc_t *pool)
+{
+    MLN_ASSERT(!mln_pool_is_fixed(pool));
     mln_alloc_t *parent = pool->parent;
     if (!source_enter(parent))
         return; /* the parent's lock failed: the pool stays as it was */
     if (parent != NULL)
-        parent->kind->disown(parent, pool);
+        parent->as_parent->disown(parent, pool);
     retire_tree(pool); /* after the unlinking: a death in between leaves no dead pool linked */
     release_spans(pool);
-    source_give(parent, home, pool->home_bytes);
+    source_give(parent, mln_pool_home(pool), pool->home_bytes);
     if (parent != NULL) {
-        parent->kind->disowned(parent);
-        parent->kind->leave(parent);
+        parent->as_parent->disowned(parent);
+        parent->as_parent->leave(parent);
     }
 }
 
@@ -2996,16 +3082,21 @@ MLN_INTERNAL mln_block_t *mln_pool_admit(mln_alloc_t *pool, mln_block_t *b)
  * admitted and counted, or counted as a failure. A block whose tail was too
  * small to split off may be what takes a capped pool past its capacity
  * when the request alone would not: then one more try, O(1), where the
- * block can be cut to size (the wilderness, for a heap pool).
+ * block can be cut to size (the wilderness, for a heap pool). Where the
+ * profile keeps no wilderness no block can be, and there is no retry: near
+ * its capacity, a pool may refuse a request that a block of exactly its
+ * size would have served (mln_alloc_init_capacity says so). Out of line:
+ * both ways of allocating end here, and neither is the front cache's hit.
  */
-static mln_block_t *counted(mln_alloc_t *pool, mln_block_t *b, size_t bytes, size_t block_bytes)
+static __attribute__((noinline)) mln_block_t *counted(mln_alloc_t *pool, mln_block_t *b, size_t bytes,
+                                                         size_t block_bytes)
 {
     if (b == NULL)
         goto failed;
     size_t taken = block_size(b);
     if ((b = mln_pool_admit(pool, b)) != NULL)
         return b;
-    if (taken > block_bytes && !mln_pool_over_capacity(pool, block_bytes) &&
+    if (MLN_WITH_WILDERNESS && taken > block_bytes && !mln_pool_over_capacity(pool, block_bytes) &&
         (b = pool->kind->alloc_for_growth(pool, bytes, block_bytes)) != NULL &&
         (b = mln_pool_admit(pool, b)) != NULL)
         return b;
@@ -3539,38 +3630,67 @@ static const struct mln_pool_policy child_policy = {
 
 /* ---- the pool's own blocks ---- */
 
+/* Whether a request must be refused before anything is tried: no block
+ * serves it (block_bytes 0), or it would take the pool past its capacity. */
+static bool refused(const mln_alloc_t *pool, size_t block_bytes)
+{
+    return block_bytes == 0 || mln_pool_over_capacity(pool, block_bytes);
+}
+
+/* Once the engine had no block (the pool layer tries it first: these kinds
+ * are engine_direct): the engine again after the front cache has gone back
+ * to it, where its blocks may merge into what is needed. */
+static mln_block_t *from_engine(mln_alloc_t *pool, size_t block_bytes)
+{
+    mln_pool_flush_front_cache(pool);
+    return mln_engine_alloc(&pool->engine, block_bytes, pool);
+}
+
+/* A region pool: all it has is its engine. */
+static mln_block_t *region_alloc(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
+{
+    (void)bytes;
+    return refused(pool, block_bytes) ? NULL : from_engine(pool, block_bytes);
+}
+
 /*
- * Once the engine had no block (the pool layer tries it first: this kind is
- * engine_direct): a span of its own for a large block, or (after the front
- * cache has gone back to the engine, where its blocks may merge into what
- * is needed) a new span. A large block takes a span of its own only when no
- * free block fits: a request up to 15/16 of the largest free block never
- * grows a pool.
+ * A heap pool: a span of its own for a large block, or what the engine has,
+ * or a new span. A large block takes a span of its own only when no free
+ * block fits: a request up to 15/16 of the largest free block never grows
+ * a pool.
  */
 static mln_block_t *heap_alloc(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
 {
     (void)bytes;
-    if (block_bytes == 0 || mln_pool_over_capacity(pool, block_bytes))
+    if (refused(pool, block_bytes))
         return NULL;
     if (MLN_WITH_LARGE_SPANS && block_bytes > pool->large_block_bytes)
         return mln_pool_alloc_large(pool, block_bytes);
-    mln_pool_flush_front_cache(pool);
-    mln_block_t *b = mln_engine_alloc(&pool->engine, block_bytes, pool);
+    mln_block_t *b = from_engine(pool, block_bytes);
     if (b != NULL || !mln_pool_grow(pool, block_bytes))
         return b;
     return mln_engine_alloc(&pool->engine, block_bytes, pool);
 }
 
 /* A block that grows likely grows again: the wilderness, where its next
- * growth happens in place; else any block of the engine; else more memory. */
-static mln_block_t *heap_alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
+ * growth happens in place; else any block of the engine; else the kind's
+ * way (more memory, for a heap pool). */
+static mln_block_t *alloc_for_growth(mln_alloc_t *pool, size_t bytes, size_t block_bytes)
 {
     if (block_bytes == 0)
         return NULL;
     mln_block_t *b = block_bytes <= pool->large_block_bytes
                          ? mln_engine_alloc_at_end(&pool->engine, block_bytes, pool) /* else any */
                          : mln_engine_alloc(&pool->engine, block_bytes, pool);
-    return b != NULL ? b : heap_alloc(pool, bytes, block_bytes);
+    return b != NULL ? b : pool->kind->alloc(pool, bytes, block_bytes);
+}
+
+/* A region pool's only span is its home, kept when it empties. */
+static void region_free(mln_alloc_t *pool, mln_block_t *b)
+{
+    mln_span_t *emptied = mln_engine_free(&pool->engine, b);
+    if (emptied != NULL)
+        mln_engine_keep_span(&pool->engine, emptied);
 }
 
 /*
@@ -3653,13 +3773,7 @@ static void heap_disown(mln_alloc_t *parent, mln_alloc_t *child)
 
 static void heap_disowned(mln_alloc_t *parent) { (void)parent; }
 
-static const struct mln_pool_kind heap_kind = {
-    .alloc = heap_alloc,
-    .alloc_for_growth = heap_alloc_for_growth,
-    .free = mln_pool_engine_free,
-    .resize = heap_resize,
-    .ready = heap_ready,
-    .used_bytes = heap_used_bytes,
+static const struct mln_pool_parent_ops heap_parent_ops = {
     .enter = heap_enter,
     .leave = heap_leave,
     .lend_home = heap_lend_home,
@@ -3668,18 +3782,48 @@ static const struct mln_pool_kind heap_kind = {
     .take_back = heap_take_back,
     .disown = heap_disown,
     .disowned = heap_disowned,
+};
+
+/* Heap pools: roots and children, growing by spans. */
+static const struct mln_pool_kind heap_kind = {
+    .alloc = heap_alloc,
+    .alloc_for_growth = alloc_for_growth,
+    .free = mln_pool_engine_free,
+    .resize = heap_resize,
+    .ready = heap_ready,
+    .used_bytes = heap_used_bytes,
+    .destroy = mln_pool_destroy_grown,
+    .engine_direct = true,
+    .detach_only = false,
+};
+
+/* Region pools: one span, the region, which never grows: none of the code
+ * for spans coming and going. */
+static const struct mln_pool_kind region_kind = {
+    .alloc = region_alloc,
+    .alloc_for_growth = alloc_for_growth,
+    .free = region_free,
+    .resize = heap_resize,
+    .ready = heap_ready,
+    .used_bytes = heap_used_bytes,
+    .destroy = mln_pool_destroy_fixed,
     .engine_direct = true,
     .detach_only = false,
 };
 
 MLN_INTERNAL mln_alloc_t *mln_heap_create(mln_alloc_t *parent, size_t limit)
 {
+    /* A heap or region pool learns to be a parent with its first child (a
+     * shared pool knows from its creation): the code for it comes into an
+     * image with the call that makes children. */
+    if (parent != NULL && parent->as_parent == NULL)
+        parent->as_parent = &heap_parent_ops;
     return mln_pool_create(parent, limit, &heap_kind, parent == NULL ? &root_policy : &child_policy);
 }
 
 MLN_INTERNAL mln_alloc_t *mln_heap_create_over(void *mem, size_t size)
 {
-    return mln_pool_init_fixed(mem, size, 0, NULL, &heap_kind, NULL);
+    return mln_pool_init_fixed(mem, size, 0, NULL, &region_kind, NULL);
 }
 /* the end of alloc/kind_heap.c: its macros with it */
 #undef KIB
@@ -3827,6 +3971,12 @@ static const struct mln_pool_kind shared_kind = {
     .resize = shared_resize,
     .ready = mln_shared_ready,
     .used_bytes = shared_used_bytes,
+    .destroy = mln_pool_destroy_fixed,
+    .engine_direct = false,
+    .detach_only = true,
+};
+
+static const struct mln_pool_parent_ops shared_parent_ops = {
     .enter = mln_shared_enter,
     .leave = mln_shared_leave,
     .lend_home = shared_lend_home,
@@ -3835,8 +3985,6 @@ static const struct mln_pool_kind shared_kind = {
     .take_back = shared_take_back,
     .disown = mln_shared_destroy_begin,
     .disowned = mln_shared_destroy_end,
-    .engine_direct = false,
-    .detach_only = true,
 };
 
 /* ---- creation ---- */
@@ -3869,6 +4017,7 @@ MLN_INTERNAL mln_alloc_t *mln_shared_init(void *mem, size_t size, const struct m
     sh->repairs = 0;
     mln_journal_init(&sh->journal);
     pool->kind_state = sh;
+    pool->as_parent = &shared_parent_ops; /* its sub-pools' exchanges, under its lock */
     pool->in_shared_memory = true;
     /* The pool's own front cache stays empty: its magic keeps the inline
      * paths, which are unjournaled, away. The kind keeps a cache that is
@@ -4308,6 +4457,12 @@ static MLN_HOT_INLINE mln_alloc_t *owner_of(void *ptr, const char *call)
     return pool;
 }
 
+/* owner_of out of line, for the calls that are not the free fast path. */
+static __attribute__((noinline)) mln_alloc_t *checked_owner(void *ptr, const char *call)
+{
+    return owner_of(ptr, call);
+}
+
 /* Tell the memory checker (alloc/track.h) that the caller gives the block
  * at `ptr` back: announce's other half. */
 static void announce_free(mln_alloc_t *pool, void *ptr)
@@ -4355,7 +4510,7 @@ void mln_alloc_free(void *ptr)
         return;
     MLN_TRACK_CORE_CALL();
     if (!MLN_WITH_FRONT_CACHE) { /* firmware (profile.h): one way for every pool */
-        mln_alloc_t *pool = owner_of(ptr, __func__);
+        mln_alloc_t *pool = checked_owner(ptr, __func__);
         announce_free(pool, ptr);
         mln_pool_free_uncached(pool, block_from_payload(ptr));
         return;
@@ -4398,7 +4553,7 @@ void *mln_alloc_re(mln_alloc_t *pool, void *ptr, mln_size_t size)
     MLN_TRACK_CORE_CALL();
     if (!mln_pool_is_live(pool))
         mln_misuse(__func__, MLN_MISUSE_NOT_LIVE);
-    mln_alloc_t *owner = owner_of(ptr, __func__);
+    mln_alloc_t *owner = checked_owner(ptr, __func__);
     mln_block_t *b = block_from_payload(ptr);
     /* Rounded to its class, as mln_alloc_m does: a small block keeps a
      * size the front cache takes. A size no block serves (0) is refused
@@ -4512,10 +4667,10 @@ mln_size_t mln_alloc_available_capacity(mln_alloc_t *pool)
         } else {
             /* A child reads a fixed parent as its other operations on it
              * do: between enter and leave (a shared pool's lock). */
-            if (!up->kind->enter(up))
+            if (!up->as_parent->enter(up))
                 return 0;
             room = region_room(up);
-            up->kind->leave(up);
+            up->as_parent->leave(up);
         }
         room = add_saturated(below, room);
         best = room < best ? room : best;
