@@ -74,6 +74,13 @@ static inline mln_block_t *exact_bin_head(const mln_engine_t *e, size_t size)
     return block_size(head) >= size ? head : NULL;
 }
 
+/* The wilderness if it holds `size` bytes, else NULL. */
+static inline mln_block_t *wild_for(const mln_engine_t *e, size_t size)
+{
+    mln_block_t *w = mln_engine_wild(e);
+    return w != NULL && block_size(w) >= size ? w : NULL;
+}
+
 /*
  * The free block an allocation of `size` bytes takes, in order of preference:
  *   1. the first block of the smallest non-empty bin of the same power of two
@@ -86,13 +93,6 @@ static inline mln_block_t *exact_bin_head(const mln_engine_t *e, size_t size)
  * this keeps the footprint near the live bytes. Each step is a bitmap scan
  * or one comparison: O(1).
  */
-/* The wilderness if it holds `size` bytes, else NULL. */
-static inline mln_block_t *wild_for(const mln_engine_t *e, size_t size)
-{
-    mln_block_t *w = mln_engine_wild(e);
-    return w != NULL && block_size(w) >= size ? w : NULL;
-}
-
 static inline mln_block_t *find(const mln_engine_t *e, size_t size)
 {
     size_t fit = mln_engine_fit_size(size);

@@ -36,11 +36,9 @@ mln_block_t *mln_pool_admit(mln_alloc_t *pool, mln_block_t *b)
  * block can be cut to size (the wilderness, for a heap pool). Where the
  * profile keeps no wilderness no block can be, and there is no retry: near
  * its capacity, a pool may refuse a request that a block of exactly its
- * size would have served (mln_alloc_init_capacity says so). Out of line:
- * both ways of allocating end here, and neither is the front cache's hit.
+ * size would have served (mln_alloc_init_capacity says so).
  */
-static __attribute__((noinline)) mln_block_t *counted(mln_alloc_t *pool, mln_block_t *b, size_t bytes,
-                                                         size_t block_bytes)
+static mln_block_t *counted(mln_alloc_t *pool, mln_block_t *b, size_t bytes, size_t block_bytes)
 {
     if (b == NULL)
         goto failed;

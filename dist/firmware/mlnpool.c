@@ -1160,6 +1160,13 @@ static inline mln_block_t *exact_bin_head(const mln_engine_t *e, size_t size)
     return block_size(head) >= size ? head : NULL;
 }
 
+/* The wilderness if it holds `size` bytes, else NULL. */
+static inline mln_block_t *wild_for(const mln_engine_t *e, size_t size)
+{
+    mln_block_t *w = mln_engine_wild(e);
+    return w != NULL && block_size(w) >= size ? w : NULL;
+}
+
 /*
  * The free block an allocation of `size` bytes takes, in order of preference:
  *   1. the first block of the smallest non-empty bin of the same power of two
@@ -1172,13 +1179,6 @@ static inline mln_block_t *exact_bin_head(const mln_engine_t *e, size_t size)
  * this keeps the footprint near the live bytes. Each step is a bitmap scan
  * or one comparison: O(1).
  */
-/* The wilderness if it holds `size` bytes, else NULL. */
-static inline mln_block_t *wild_for(const mln_engine_t *e, size_t size)
-{
-    mln_block_t *w = mln_engine_wild(e);
-    return w != NULL && block_size(w) >= size ? w : NULL;
-}
-
 static inline mln_block_t *find(const mln_engine_t *e, size_t size)
 {
     size_t fit = mln_engine_fit_size(size);
@@ -3085,11 +3085,9 @@ MLN_INTERNAL mln_block_t *mln_pool_admit(mln_alloc_t *pool, mln_block_t *b)
  * block can be cut to size (the wilderness, for a heap pool). Where the
  * profile keeps no wilderness no block can be, and there is no retry: near
  * its capacity, a pool may refuse a request that a block of exactly its
- * size would have served (mln_alloc_init_capacity says so). Out of line:
- * both ways of allocating end here, and neither is the front cache's hit.
+ * size would have served (mln_alloc_init_capacity says so).
  */
-static __attribute__((noinline)) mln_block_t *counted(mln_alloc_t *pool, mln_block_t *b, size_t bytes,
-                                                         size_t block_bytes)
+static mln_block_t *counted(mln_alloc_t *pool, mln_block_t *b, size_t bytes, size_t block_bytes)
 {
     if (b == NULL)
         goto failed;
