@@ -9,7 +9,8 @@
  *      three workloads: mixed (1000 live blocks of 8-512 B, 1M free+alloc
  *      pairs at random slots), large live (1M live blocks of 16-256 B, 2M
  *      pairs) and size shift (100k blocks of one size, all freed, then
- *      100k of another, 20 sizes of 16-1039 B). "Holds" excludes untouched
+ *      100k of another, 20 sizes of 16-1039 B), and 1M live blocks of 16 B
+ *      (all taken, then all freed). "Holds" excludes untouched
  *      space at the end: for mlnpool, all span bytes but the wilderness
  *      (the never-used tail); for glibc (mallinfo2), heap and mmapped bytes
  *      but the top chunk.
@@ -132,6 +133,20 @@ static void size_shift(struct meter *m)
     free(slots);
 }
 
+/* 1M live blocks of 16 bytes, all taken, then all freed: the tiny blocks
+ * of a parser's nodes or a list's links. */
+static void tiny_live(struct meter *m)
+{
+    enum { LIVE = 1000000 };
+    void **slots = malloc(LIVE * sizeof *slots);
+    for (int i = 0; i < LIVE; i++)
+        slots[i] = meter_alloc(m, 16);
+    meter_sample(m);
+    for (int i = 0; i < LIVE; i++)
+        meter_free(m, slots[i], 16);
+    free(slots);
+}
+
 static void compare(const char *title, void (*run)(struct meter *m))
 {
     struct meter m;
@@ -176,5 +191,6 @@ int main(void)
     compare("mixed workload", run_mixed);
     compare("1M live blocks of 16-256 B", run_large);
     compare("size shift", run_shift);
+    compare("1M live blocks of 16 B", tiny_live);
     return 0;
 }

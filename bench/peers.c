@@ -169,6 +169,45 @@ static uint64_t size_shift(const struct peer *p, uint64_t ops)
     return elapsed;
 }
 
+/*
+ * Fill and drain: `count` blocks of `size` bytes taken, each touched, then
+ * all freed, in the order taken or in reverse; again, in the same heap,
+ * until `ops` pairs are done. What a parser or a chain does with the nodes
+ * it frees one by one (one op is one allocation and one free).
+ */
+static uint64_t fill_drain(const struct peer *p, uint64_t ops, uint32_t count, size_t size, bool reverse)
+{
+    void **slots = malloc(count * sizeof *slots);
+    void *heap = p->heap_new();
+    uint64_t start = bench_now_ns();
+    for (uint64_t done = 0; done < ops; done += count) {
+        for (uint32_t i = 0; i < count; i++) {
+            char *block = p->alloc(heap, size);
+            *block = (char)i;
+            slots[i] = block;
+        }
+        for (uint32_t i = 0; i < count; i++)
+            p->free(heap, slots[reverse ? count - 1 - i : i]);
+    }
+    uint64_t elapsed = bench_now_ns() - start;
+    p->heap_drop(heap);
+    free(slots);
+    return elapsed;
+}
+
+static uint64_t fill_drain_64(const struct peer *p, uint64_t ops) { return fill_drain(p, ops, 1024, 64, false); }
+static uint64_t fill_drain_64_reverse(const struct peer *p, uint64_t ops)
+{
+    return fill_drain(p, ops, 1024, 64, true);
+}
+static uint64_t fill_drain_64_16k(const struct peer *p, uint64_t ops) { return fill_drain(p, ops, 16384, 64, false); }
+static uint64_t fill_drain_64_100k(const struct peer *p, uint64_t ops)
+{
+    return fill_drain(p, ops, 100000, 64, false);
+}
+static uint64_t fill_drain_16(const struct peer *p, uint64_t ops) { return fill_drain(p, ops, 1024, 16, false); }
+static uint64_t fill_drain_1k(const struct peer *p, uint64_t ops) { return fill_drain(p, ops, 1024, 1024, false); }
+
 /* Two threads, each with a root heap of its own, each running mixed_small
  * on half the operations; wall-clock time of both. */
 struct thread_job {
@@ -212,6 +251,14 @@ static const struct workload {
      true, false},
     {"threads", "2 threads, a root heap each, mixed 8-512 B (ns per pair, wall)", two_threads, 5000000,
      true, false},
+    {"fill_drain_64", "fill/drain 1,024 x 64 B, freed in order (ns per pair)", fill_drain_64, 4096000, true,
+     false},
+    {"fill_drain_64_reverse", "fill/drain 1,024 x 64 B, freed in reverse (ns per pair)", fill_drain_64_reverse,
+     4096000, true, false},
+    {"fill_drain_64_16k", "fill/drain 16,384 x 64 B (ns per pair)", fill_drain_64_16k, 4096000, true, false},
+    {"fill_drain_64_100k", "fill/drain 100,000 x 64 B (ns per pair)", fill_drain_64_100k, 4000000, true, false},
+    {"fill_drain_16", "fill/drain 1,024 x 16 B (ns per pair)", fill_drain_16, 4096000, true, false},
+    {"fill_drain_1k", "fill/drain 1,024 x 1 KiB (ns per pair)", fill_drain_1k, 2048000, true, false},
 };
 enum { WORKLOADS = sizeof workloads / sizeof workloads[0] };
 
@@ -219,6 +266,21 @@ static bool peer_can(const struct peer *p, const struct workload *w)
 {
     return (!w->needs_free || p->free != NULL) && (!w->needs_realloc || p->realloc != NULL) &&
            (!w->needs_children || p->child_new != NULL);
+}
+
+/* Whether `name` is one of the comma-separated names of `list` (NULL: all). */
+static bool selected(const char *list, const char *name)
+{
+    if (list == NULL)
+        return true;
+    size_t length = strlen(name);
+    for (const char *at = list; at != NULL; at = strchr(at, ',')) {
+        if (*at == ',')
+            at++;
+        if (strncmp(at, name, length) == 0 && (at[length] == ',' || at[length] == '\0'))
+            return true;
+    }
+    return false;
 }
 
 int main(int argc, char **argv)
@@ -249,7 +311,7 @@ int main(int argc, char **argv)
     static double medians[WORKLOADS][MAX_PEERS];
     for (int w = 0; w < WORKLOADS; w++) {
         const struct workload *work = &workloads[w];
-        if (only_workload != NULL && strstr(only_workload, work->name) == NULL)
+        if (!selected(only_workload, work->name))
             continue;
         uint64_t n = ops != 0 ? ops : work->ops;
         double ns[MAX_PEERS][MAX_ROUNDS];
@@ -292,7 +354,7 @@ int main(int argc, char **argv)
         if (strcmp(peers[i].name, "glibc") == 0)
             glibc_at = i;
     for (int w = 0; w < WORKLOADS; w++) {
-        if (only_workload != NULL && strstr(only_workload, workloads[w].name) == NULL)
+        if (!selected(only_workload, workloads[w].name))
             continue;
         printf("| %s |", workloads[w].what);
         for (int i = 0; i < count; i++) {

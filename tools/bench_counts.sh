@@ -36,11 +36,16 @@ peers="$(./tools/bazel info -c opt bazel-bin 2>/dev/null)/bench/peers"
 
 # workload, then N (small: cachegrind runs some 50 times slower)
 declare -A ops=([mixed_small]=200000 [mixed_wide]=100000 [large_live]=100000 [burst]=100000
-  [request]=4000 [realloc]=2000 [size_shift]=200000 [threads]=200000)
-order=(mixed_small mixed_wide large_live burst request realloc size_shift threads)
+  [request]=4000 [realloc]=2000 [size_shift]=200000 [threads]=200000
+  [fill_drain_64]=204800 [fill_drain_64_reverse]=204800 [fill_drain_64_16k]=196608
+  [fill_drain_64_100k]=200000 [fill_drain_16]=204800 [fill_drain_1k]=102400)
+order=(mixed_small mixed_wide large_live burst request realloc size_shift threads
+  fill_drain_64 fill_drain_64_reverse fill_drain_64_16k fill_drain_64_100k fill_drain_16 fill_drain_1k)
 [ $# -gt 0 ] && order=("$@")
 allocators=(mlnpool mlnpool-shared glibc mimalloc talloc APR)
-declare -A needs_free=([mixed_small]=1 [mixed_wide]=1 [large_live]=1 [realloc]=1 [size_shift]=1 [threads]=1)
+declare -A needs_free=([mixed_small]=1 [mixed_wide]=1 [large_live]=1 [realloc]=1 [size_shift]=1 [threads]=1
+  [fill_drain_64]=1 [fill_drain_64_reverse]=1 [fill_drain_64_16k]=1 [fill_drain_64_100k]=1 [fill_drain_16]=1
+  [fill_drain_1k]=1)
 
 # "instructions d1_misses lld_misses" of one run
 counts() {

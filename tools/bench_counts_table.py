@@ -20,6 +20,12 @@ NAMES = {
     "realloc": "realloc chain (per chain)",
     "size_shift": "size shift (per op)",
     "threads": "2 threads (per pair)",
+    "fill_drain_64": "fill/drain 1,024 × 64 B, freed in order (per pair)",
+    "fill_drain_64_reverse": "fill/drain 1,024 × 64 B, freed in reverse (per pair)",
+    "fill_drain_64_16k": "fill/drain 16,384 × 64 B (per pair)",
+    "fill_drain_64_100k": "fill/drain 100,000 × 64 B (per pair)",
+    "fill_drain_16": "fill/drain 1,024 × 16 B (per pair)",
+    "fill_drain_1k": "fill/drain 1,024 × 1 KiB (per pair)",
 }
 
 cells, workloads, allocators = {}, [], []
