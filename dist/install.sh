@@ -327,4 +327,10 @@ echo "installed $destdir$manifest"
 echo "mlnpool $version installed under $prefix${destdir:+ (staged under DESTDIR $destdir)}"
 echo "  headers $includedir, libraries $libdir, pkg-config $libdir/pkgconfig, CMake $cmakedir"
 settle_linker "$libdir" install
-echo "to remove it: ${destdir:+DESTDIR=$destdir }./tools/bazel run -c opt //:install -- --prefix=$prefix --uninstall"
+# How it was run says how to undo it: `bazel run` sets BUILD_WORKING_DIRECTORY;
+# the CMake build runs this script from its build tree (CMakeLists.txt).
+if [ -n "${BUILD_WORKING_DIRECTORY:-}" ]; then
+  echo "to remove it: ${destdir:+DESTDIR=$destdir }./tools/bazel run -c opt //:install -- --prefix=$prefix --uninstall"
+else
+  echo "to remove it: ${destdir:+DESTDIR=$destdir }bash $(tidy "$PWD/dist/install.sh") --prefix=$prefix --uninstall"
+fi

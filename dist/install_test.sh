@@ -24,6 +24,11 @@ for f in include/mln_alloc.h "lib/libmlnpool.so.$version" lib/libmlnpool.a lib/p
   [ -f "$prefix/$f" ] || { echo "missing $prefix/$f"; exit 1; }
 done
 [ "$(readlink "$prefix/lib/libmlnpool.so.$major")" = "libmlnpool.so.$version" ] || { echo "bad soname link"; exit 1; }
+# Optimised whatever this test's compilation mode: a debug build carries its
+# invariant checks' messages (alloc/debug.h).
+for f in "$prefix/lib/libmlnpool.so.$version" "$prefix/lib/libmlnpool.a"; do
+  if grep -q "invariant failed" "$f"; then echo "$f is a debug build, not the optimised library"; exit 1; fi
+done
 [ "$(readlink "$prefix/lib/libmlnpool.so")" = "libmlnpool.so.$major" ] || { echo "bad development link"; exit 1; }
 
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"

@@ -96,3 +96,29 @@ def profile_test(name, binary, profile, test_args = [], tags = [], size = "small
         tags = tags,
         **kwargs
     )
+
+def _optimised_transition_impl(settings, attr):
+    return {"//command_line_option:compilation_mode": "opt"}
+
+_optimised_transition = transition(
+    implementation = _optimised_transition_impl,
+    inputs = [],
+    outputs = ["//command_line_option:compilation_mode"],
+)
+
+def _optimised_impl(ctx):
+    files = depset(transitive = [src[DefaultInfo].files for src in ctx.attr.srcs])
+    return [DefaultInfo(files = files, runfiles = ctx.runfiles(transitive_files = files))]
+
+# optimised: `srcs` built with -c opt whatever the build's compilation mode, at
+# their own paths (an installer's inputs: what it installs is always the
+# optimised library, without the debug build's invariant checks).
+optimised = rule(
+    implementation = _optimised_impl,
+    attrs = {
+        "srcs": attr.label_list(mandatory = True, allow_files = True, cfg = _optimised_transition),
+        "_whitelist_function_transition": attr.label(
+            default = "@bazel_tools//tools/whitelists/function_transition_whitelist",
+        ),
+    },
+)

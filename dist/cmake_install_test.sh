@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The CMake build installs what `./tools/bazel run -c opt //:install`
+# installs: the library is configured, built and installed with cmake alone
+# (CMakeLists.txt, suites off) from a copy of the sources, both installs
+# staged with DESTDIR under the same --prefix, and compared
+#   - file by file: the same paths, links pointing at the same names, every
+#     file but the two libraries byte for byte (header, pkg-config and CMake
+#     files, man pages, license, changelog, the manifest);
+#   - symbol by symbol: the shared library's soname, needed libraries and
+#     exported symbols with their version nodes; the static archive's
+#     defined global symbols (its internals are local in both).
+#
+#   cmake_install_test.sh INSTALLER SOURCE_FILE...
+set -euo pipefail
+installer="$1"
+shift
+work="$TEST_TMPDIR/cmake_install"
+src="$work/src"
+mkdir -p "$src"
+# A plain copy of the sources (not the runfiles' links), as a tarball would give.
+for f in "$@"; do
+  mkdir -p "$src/$(dirname "$f")"
+  cp -L "$f" "$src/$f"
+done
+
+prefix=/usr/local
+cmake -S "$src" -B "$work/build" -DMLNPOOL_TESTS=OFF >"$work/configure.log" 2>&1 ||
+  { cat "$work/configure.log"; exit 1; }
+cmake --build "$work/build" -j 2 >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+DESTDIR="$work/by_cmake" cmake --install "$work/build" --prefix "$prefix" >"$work/cmake_install.log" 2>&1 ||
+  { cat "$work/cmake_install.log"; exit 1; }
+DESTDIR="$work/by_bazel" "$installer" --prefix="$prefix" >"$work/bazel_install.log" 2>&1 ||
+  { cat "$work/bazel_install.log"; exit 1; }
+
+a="$work/by_cmake$prefix" b="$work/by_bazel$prefix"
+failed=0
+differs() { echo "differs: $*"; failed=1; }
+
+# The same paths, each of the same type; links to the same names.
+listing() { (cd "$1" && find . -mindepth 1 -printf '%y %p %l\n' | sort); }
+if ! diff <(listing "$a") <(listing "$b") >"$work/listing.diff"; then
+  differs "the installed files (< cmake, > bazel):"
+  cat "$work/listing.diff"
+fi
+
+# Every regular file but the libraries, byte for byte.
+while read -r path; do
+  case "$path" in
+    ./lib/libmlnpool.so.* | ./lib/libmlnpool.a) continue ;;
+  esac
+  [ -f "$b/$path" ] || continue # already reported by the listing
+  cmp -s "$a/$path" "$b/$path" || differs "$path"
+done < <(cd "$a" && find . -type f | sort)
+
+# The shared library: soname, needed libraries, exported symbols and versions.
+so=$(cd "$a/lib" && ls libmlnpool.so.*.*.*)
+dynamic() { readelf -dW "$1" | awk '/\((SONAME|NEEDED)\)/ { print $2, $NF }' | sort; }
+exports() {
+  readelf --dyn-syms -W "$1" | awk '$5 != "LOCAL" && $7 != "UND" && $8 != "" { print $4, $5, $8 }' | sort
+}
+diff <(dynamic "$a/lib/$so") <(dynamic "$b/lib/$so") || differs "$so: soname or needed libraries"
+diff <(exports "$a/lib/$so") <(exports "$b/lib/$so") || differs "$so: exported symbols or their versions"
+[ -n "$(exports "$a/lib/$so")" ] || differs "$so exports nothing"
+
+# The static archive: the same global symbols defined, nothing else visible.
+globals() { nm -g --defined-only "$1" | awk 'NF == 3 { print $2, $3 }' | sort; }
+diff <(globals "$a/lib/libmlnpool.a") <(globals "$b/lib/libmlnpool.a") || differs "libmlnpool.a: global symbols"
+[ -n "$(globals "$a/lib/libmlnpool.a")" ] || differs "libmlnpool.a defines nothing"
+
+[ "$failed" -eq 0 ] || exit 1
+echo "cmake and bazel installs agree: $(listing "$a" | wc -l) paths," \
+  "$(exports "$a/lib/$so" | wc -l) exported symbols, $(globals "$a/lib/libmlnpool.a" | wc -l) archive globals"
