@@ -20,7 +20,7 @@ comment_of() {
   case "$1" in
     *.c | *.h | *.ld | *.map) echo "/* SPDX-License-Identifier: MIT */" ;;
     *.cc) echo "// SPDX-License-Identifier: MIT" ;;
-    *.sh | *.py | *.bzl | *.in | *BUILD | *.BUILD | *WORKSPACE | *.bazelrc | .ci/run | tools/bazel)
+    *.sh | *.py | *.bzl | *.in | *BUILD | *.BUILD | *WORKSPACE | *.bazelrc | *CMakeLists.txt | .ci/run | tools/bazel)
       echo "# SPDX-License-Identifier: MIT" ;;
   esac
 }
