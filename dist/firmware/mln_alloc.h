@@ -69,6 +69,25 @@
 
 #include <stddef.h>
 
+/*
+ * MLN_ALLOC_MELON: define it when this header stands in for Melon's own
+ * mln_alloc.h in Melon's source tree (or in code written against Melon's
+ * headers). It then includes what Melon's header includes: Melon's
+ * "mln_types.h" (which defines mln_size_t, so this header does not
+ * repeat it, in either order of inclusion) and, on a hosted system,
+ * <stdlib.h>, <string.h> and <sys/mman.h>, which Melon code relies on
+ * getting from it. Without it this header includes <stddef.h> alone, and
+ * leaves mln_size_t to Melon's types header when that came first.
+ */
+#ifdef MLN_ALLOC_MELON
+#include "mln_types.h"
+#if defined(__STDC_HOSTED__) && __STDC_HOSTED__
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#endif
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -110,8 +129,12 @@ extern "C" {
 const char *mln_alloc_version(void);
 int mln_alloc_version_number(void);
 
-/* Melon's size type. */
+/* Melon's size type: defined once, by Melon's types header (guard
+ * __MLN_TYPES) where that was included first (C99 forbids a second typedef
+ * of a name, even of the same type). */
+#ifndef __MLN_TYPES
 typedef size_t mln_size_t;
+#endif
 
 /* A memory pool. Opaque: create one with mln_alloc_init or mln_alloc_shm_init. */
 typedef struct mln_alloc_s mln_alloc_t;
