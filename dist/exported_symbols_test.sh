@@ -7,11 +7,19 @@
 # libmlnpool.so.<the header's MLNPOOL_VERSION_MAJOR>, and it needs nothing
 # but libc.
 #
-#   exported_symbols_test.sh LIBRARY HEADER VERSION_SH
+# The newest glibc symbol version it needs is the one README.md states.
+#
+#   exported_symbols_test.sh LIBRARY HEADER VERSION_SH README
 set -euo pipefail
 lib="$1"
 header="$2"
 version_sh="$3"
+readme="$4"
+
+glibc=$(objdump -T "$lib" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)
+stated=$(sed -n 's/.*needs glibc \([0-9.]*\) or later.*/\1/p' "$readme" | head -n 1)
+[ -n "$glibc" ] && [ "$glibc" = "$stated" ] ||
+  { echo "the library needs glibc $glibc; README.md says '${stated:-nothing}' (\"needs glibc X.Y or later\")"; exit 1; }
 
 # The node each function is exported under: MLNPOOL_1, or the node of the
 # release that added it or changed it (mlnpool.map).

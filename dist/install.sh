@@ -18,6 +18,8 @@
 #   PREFIX/share/doc/mlnpool/LICENSE, CHANGELOG.md
 #   PREFIX/share/man/man3/*.3 (the manual pages, //docs:man3)
 #   PREFIX/share/mlnpool/install_manifest.txt (what --uninstall removes)
+#   PREFIX/share/mlnpool/uninstall.sh (this script: run as that name, it
+#       uninstalls: bash PREFIX/share/mlnpool/uninstall.sh --prefix=PREFIX)
 #
 # Directories: a relative --prefix is taken from the directory `bazel run`
 # was started in; a relative --libdir, --includedir or --mandir is taken
@@ -39,10 +41,12 @@ usage() {
 }
 
 prefix=""
+# Installed as PREFIX/share/mlnpool/uninstall.sh, this script uninstalls.
+uninstall=0
+[ "$(basename -- "$0")" != uninstall.sh ] || uninstall=1
 libdir="lib"
 includedir="include"
 mandir="share/man"
-uninstall=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix=* | --libdir=* | --includedir=* | --mandir=*) option="${1%%=*}" value="${1#*=}" ;;
@@ -107,11 +111,15 @@ elif [ -n "${RUNFILES_DIR:-}" ] && [ -d "$RUNFILES_DIR/mlnpool" ]; then
   cd "$RUNFILES_DIR/mlnpool"
 fi
 
-# The version is the header's (dist/version.sh reads its macros).
-version=$(bash dist/version.sh alloc/mln_alloc.h)
-major=$(bash dist/version.sh alloc/mln_alloc.h major)
-minor="${version#*.}" minor="${minor%.*}"
-soname="libmlnpool.so.$major"
+# The version is the header's (dist/version.sh reads its macros); an
+# uninstall needs none of the inputs (it runs from an install, too).
+version="" major="" minor="" soname=""
+if [ "$uninstall" -eq 0 ]; then
+  version=$(bash dist/version.sh alloc/mln_alloc.h)
+  major=$(bash dist/version.sh alloc/mln_alloc.h major)
+  minor="${version#*.}" minor="${minor%.*}"
+  soname="libmlnpool.so.$major"
+fi
 
 # ---- The dynamic linker ----
 
@@ -301,6 +309,9 @@ if [ -d docs/man3 ]; then
   done
 fi
 
+# This script itself, to uninstall with no checkout or build tree at hand.
+put 755 dist/install.sh "$datadir/mlnpool/uninstall.sh"
+
 # ---- The manifest ----
 # A reinstall over an earlier install keeps that one's entries that still
 # exist (its directories above all, which this run found already there).
@@ -327,10 +338,4 @@ echo "installed $destdir$manifest"
 echo "mlnpool $version installed under $prefix${destdir:+ (staged under DESTDIR $destdir)}"
 echo "  headers $includedir, libraries $libdir, pkg-config $libdir/pkgconfig, CMake $cmakedir"
 settle_linker "$libdir" install
-# How it was run says how to undo it: `bazel run` sets BUILD_WORKING_DIRECTORY;
-# the CMake build runs this script from its build tree (CMakeLists.txt).
-if [ -n "${BUILD_WORKING_DIRECTORY:-}" ]; then
-  echo "to remove it: ${destdir:+DESTDIR=$destdir }./tools/bazel run -c opt //:install -- --prefix=$prefix --uninstall"
-else
-  echo "to remove it: ${destdir:+DESTDIR=$destdir }bash $(tidy "$PWD/dist/install.sh") --prefix=$prefix --uninstall"
-fi
+echo "to remove it: ${destdir:+DESTDIR=$destdir }bash $destdir$datadir/mlnpool/uninstall.sh --prefix=$prefix"

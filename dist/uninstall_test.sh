@@ -51,6 +51,13 @@ same_as_before "install, uninstall"
 "$installer" --prefix="$prefix" --uninstall >"$work/log"
 same_as_before "install, install again, uninstall"
 
+# The installed copy uninstalls, from anywhere, with no installer inputs.
+"$installer" --prefix="$prefix" >"$work/log"
+grep -q "to remove it: bash $prefix/share/mlnpool/uninstall.sh --prefix=$prefix\$" "$work/log" ||
+  { echo "the install does not say how to remove it with its own copy"; cat "$work/log"; exit 1; }
+(cd / && env -i PATH="$PATH" bash "$prefix/share/mlnpool/uninstall.sh" --prefix="$prefix") >"$work/log"
+same_as_before "install, uninstall with the installed uninstall.sh"
+
 "$installer" --prefix="$prefix" --libdir=lib64 --includedir=include/mlnpool --mandir=man >"$work/log"
 if [ ! -f "$prefix/lib64/libmlnpool.a" ] || [ ! -f "$prefix/include/mlnpool/mln_alloc.h" ]; then
   echo "--libdir/--includedir not followed"
