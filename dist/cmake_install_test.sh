@@ -1,28 +1,27 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# The CMake build installs what `./tools/bazel run -c opt //:install`
-# installs: the library is configured, built and installed with cmake alone
-# (CMakeLists.txt, suites off) from a copy of the sources, both installs
-# staged with DESTDIR under the same --prefix, and compared
+# The source release (mlnpool-X.Y.Z.tar.gz) installs with CMake alone what
+# `./tools/bazel run -c opt //:install` installs: it is unpacked, and the
+# library configured, built and installed with cmake (CMakeLists.txt, suites
+# off), both installs staged with DESTDIR under the same --prefix, and
+# compared
 #   - file by file: the same paths, links pointing at the same names, every
 #     file but the two libraries byte for byte (header, pkg-config and CMake
-#     files, man pages, license, changelog, the manifest);
+#     files, man pages, license, changelog, the uninstaller, the manifest);
 #   - symbol by symbol: the shared library's soname, needed libraries and
 #     exported symbols with their version nodes; the static archive's
 #     defined global symbols (its internals are local in both).
 #
-#   cmake_install_test.sh INSTALLER SOURCE_FILE...
+#   cmake_install_test.sh INSTALLER SOURCE_RELEASE
 set -euo pipefail
 installer="$1"
-shift
+release="$2"
 work="$TEST_TMPDIR/cmake_install"
-src="$work/src"
-mkdir -p "$src"
-# A plain copy of the sources (not the runfiles' links), as a tarball would give.
-for f in "$@"; do
-  mkdir -p "$src/$(dirname "$f")"
-  cp -L "$f" "$src/$f"
-done
+mkdir -p "$work/unpacked"
+tar -xzf "$release" -C "$work/unpacked"
+src=$(echo "$work"/unpacked/mlnpool-*)
+[ -f "$src/CMakeLists.txt" ] || { echo "the release has no CMakeLists.txt at its top"; exit 1; }
+[ ! -e "$src/.git" ] && [ ! -e "$src/WORKSPACE" ] || { echo "the release carries Bazel or git files"; exit 1; }
 
 prefix=/usr/local
 cmake -S "$src" -B "$work/build" -DMLNPOOL_TESTS=OFF >"$work/configure.log" 2>&1 ||
