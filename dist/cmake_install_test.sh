@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The source release (mlnpool-X.Y.Z.tar.gz) installs with CMake alone what
 # `./tools/bazel run -c opt //:install` installs: it is unpacked, and the
-# library configured, built and installed with cmake (CMakeLists.txt, suites
-# off), both installs staged with DESTDIR under the same --prefix, and
+# library configured, built, tested and installed with the README's CMake
+# commands, both installs staged with DESTDIR under the same --prefix, and
 # compared
 #   - file by file: the same paths, links pointing at the same names, every
 #     file but the two libraries byte for byte (header, pkg-config and CMake
@@ -23,12 +23,20 @@ src=$(echo "$work"/unpacked/mlnpool-*)
 [ -f "$src/CMakeLists.txt" ] || { echo "the release has no CMakeLists.txt at its top"; exit 1; }
 [ ! -e "$src/.git" ] && [ ! -e "$src/WORKSPACE" ] || { echo "the release carries Bazel or git files"; exit 1; }
 
+# The README's own commands ("Without Bazel": its sh block), run word for
+# word in the unpacked release, DIR being the prefix, staged with DESTDIR:
+# the snippet a reader copies is the one that is tested. They build the
+# suites too, and ctest runs them.
 prefix=/usr/local
-cmake -S "$src" -B "$work/build" -DMLNPOOL_TESTS=OFF >"$work/configure.log" 2>&1 ||
-  { cat "$work/configure.log"; exit 1; }
-cmake --build "$work/build" -j 2 >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-DESTDIR="$work/by_cmake" cmake --install "$work/build" --prefix "$prefix" >"$work/cmake_install.log" 2>&1 ||
-  { cat "$work/cmake_install.log"; exit 1; }
+snippet=$(awk '/^Without Bazel/ { found = 1 } found && /^```sh$/ { inside = 1; next }
+  inside && /^```$/ { exit } inside { print }' "$src/README.md")
+case "$snippet" in
+  *"cmake -S . -B build"*"cmake --install build --prefix DIR"*"ctest --test-dir build"*) ;;
+  *) echo "README.md's CMake snippet is not the one this test knows:"; echo "$snippet"; exit 1 ;;
+esac
+(cd "$src" && DESTDIR="$work/by_cmake" bash -euo pipefail -c "${snippet//DIR/$prefix}") >"$work/cmake.log" 2>&1 ||
+  { tail -n 60 "$work/cmake.log"; exit 1; }
+grep -q "100% tests passed" "$work/cmake.log" || { echo "ctest did not pass every suite"; tail -n 30 "$work/cmake.log"; exit 1; }
 DESTDIR="$work/by_bazel" "$installer" --prefix="$prefix" >"$work/bazel_install.log" 2>&1 ||
   { cat "$work/bazel_install.log"; exit 1; }
 
