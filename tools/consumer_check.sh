@@ -7,7 +7,9 @@
 #   ./tools/consumer_check.sh          (.ci/run calls it after the main suites)
 #
 # It runs `bazel test //...` there, offline, with its own Bazel server and
-# output base (both thrown away at the end), and exits with Bazel's status.
+# output base (both thrown away at the end), then the README's cross builds
+# (aarch64, armhf, Cortex-M3), checking each file's machine, and exits with
+# a failure if any of it failed.
 # The test summary's lines ("//test:server_test  PASSED") go to stdout with
 # the rest of Bazel's output, so .ci/run counts them with the main suites'.
 set -euo pipefail
@@ -46,5 +48,28 @@ status=0
 # tools/bazel (not the copy's, which has none) so that the Debian packages are
 # checked for, as on every other Bazel call.
 "$checkout/tools/bazel" --output_base="$work/output_base" test //... 2>&1 || status=$?
-echo "consumer_check: done in $((SECONDS - start)) s, Bazel exit status $status" >&2
+
+# The cross builds the README shows (.bazelrc's configs, WORKSPACE's
+# toolchains): each file must be for its machine, not the host's. A verdict
+# line each, in the test summary's format, for .ci/run to count.
+bazel_bin() { "$checkout/tools/bazel" --output_base="$work/output_base" info "$@" bazel-bin 2>/dev/null; }
+cross() { # NAME CONFIG TARGET FILE_OR_DIRECTORY MACHINE (a directory: every object under it)
+  local file machine
+  if "$checkout/tools/bazel" --output_base="$work/output_base" build "--config=$2" "$3" 2>&1; then
+    file="$(bazel_bin "--config=$2")/$4"
+    machine=$({ find "$file" -type f \( -name '*.o' -o -path "$file" \) -exec readelf -h {} + 2>/dev/null || true; } |
+      sed -n 's/^ *Machine: *//p' | sort -u)
+    if [ "$machine" = "$5" ]; then
+      echo "//consumer:$1 PASSED"
+      return
+    fi
+    echo "consumer_check: $file is for '${machine:-nothing}', not '$5'" >&2
+  fi
+  echo "//consumer:$1 FAILED"
+  status=1
+}
+cross server_aarch64 aarch64 //:server server AArch64
+cross server_armhf armhf //:server server ARM
+cross mln_alloc_m3 m3 @mlnpool//alloc:mln_alloc external/mlnpool/alloc/_objs ARM
+echo "consumer_check: done in $((SECONDS - start)) s, exit status $status" >&2
 exit "$status"
