@@ -2868,8 +2868,7 @@ static unsigned fixed_levels(size_t room)
 MLN_INTERNAL size_t mln_pool_fixed_min_size(size_t extra_bytes)
 {
     /* One block of the smallest size, and the fewest bins that hold it. */
-    return fixed_front_bytes(extra_bytes) + MLN_ALIGN_UP(mln_engine_bins_bytes(mln_engine_levels_for(MLN_BLOCK_MIN))) +
-           mln_engine_span_size_for(MLN_BLOCK_MIN);
+    return min_home_bytes(NULL, mln_engine_levels_for(MLN_BLOCK_MIN)) + MLN_ALIGN_UP(extra_bytes);
 }
 
 MLN_INTERNAL mln_alloc_t *mln_pool_init_fixed(void *mem, size_t size, size_t extra_bytes, void **extra,
